@@ -1,0 +1,231 @@
+"""`backlinks`: the command line. Parses flags, validates sites.yml, runs the same Dagster job the
+UI runs (in-process), and renders progress and a summary. No business logic lives here.
+
+Exit status (contract.md): 0 all good; 1 finished, but a file was rejected or a blocking check
+failed; 2 bad usage or configuration (nothing changed).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from dagster_project import inbox as inbox_mod
+from dagster_project import settings
+from dagster_project import warehouse as wh
+from dagster_project.config import ConfigError, load_config
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+
+console = Console(highlight=False)
+err_console = Console(stderr=True, highlight=False)
+
+
+class UsageError(click.UsageError):
+    exit_code = EXIT_USAGE
+
+
+def _fail_usage(message: str) -> None:
+    err_console.print(f"[bold red]error:[/] {message}")
+    sys.exit(EXIT_USAGE)
+
+
+def _quiet_libraries() -> None:
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("DAGSTER_DISABLE_TELEMETRY", "true")
+    os.environ.setdefault("DO_NOT_TRACK", "1")
+    os.environ.setdefault("TQDM_DISABLE", "1")
+
+
+def common_options(func):
+    func = click.option("--warehouse", "warehouse_path", help="DuckDB warehouse file [env BACKLINKS_WAREHOUSE].")(func)
+    func = click.option("--config", "config_path", help="sites.yml [env BACKLINKS_CONFIG].")(func)
+    return func
+
+
+def _resolve(config_path, inbox, warehouse_path, need_inbox: bool) -> settings.Paths:
+    paths = settings.resolve(config_path, inbox, warehouse_path)
+    try:
+        load_config(paths.config)
+    except ConfigError as exc:
+        _fail_usage(str(exc))
+    if need_inbox and not paths.inbox.is_dir():
+        _fail_usage(f"inbox folder not found: {paths.inbox}")
+    settings.export(paths)
+    _quiet_libraries()
+    return paths
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """Backlink Warehouse: backlink, mention and ranking exports in; modelled, checked tables out."""
+
+
+# ----------------------------------------------------------------------------------- refresh
+
+
+@dataclass
+class RunOutcome:
+    success: bool
+    failed_checks: list[tuple[str, str, str]] = field(default_factory=list)  # (asset, check, reason)
+    passed_checks: int = 0
+    failed_steps: list[str] = field(default_factory=list)
+    rejected_files: list[tuple[str, str]] = field(default_factory=list)
+
+
+def run_refresh_job(job_name: str = "refresh", progress_listener=None, **execute_kwargs) -> RunOutcome:
+    """Execute a job of the code location in this process and collect what the user must see."""
+    import dagster as dg
+
+    from dagster_project import progress
+    from dagster_project.definitions import defs
+
+    definitions = defs()
+    job = definitions.resolve_job_def(job_name)
+    instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
+    unsubscribe = progress.subscribe(progress_listener) if progress_listener else (lambda: None)
+    try:
+        result = job.execute_in_process(
+            instance=instance,
+            raise_on_error=False,
+            run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
+            **execute_kwargs,
+        )
+    finally:
+        unsubscribe()
+    outcome = RunOutcome(success=result.success)
+    for event in result.all_events:
+        if event.event_type_value == "ASSET_CHECK_EVALUATION":
+            evaluation = event.event_specific_data
+            if evaluation.passed:
+                outcome.passed_checks += 1
+            else:
+                reason = (evaluation.description or "") or _check_reason(evaluation.metadata)
+                outcome.failed_checks.append((evaluation.asset_key.to_user_string(), evaluation.check_name, reason))
+        elif event.event_type_value == "STEP_FAILURE":
+            error = event.event_specific_data.error
+            outcome.failed_steps.append(f"{event.step_key}: {error.message.strip() if error else 'failed'}")
+        elif event.event_type_value == "ASSET_MATERIALIZATION":
+            pass
+    return outcome
+
+
+def _check_reason(metadata) -> str:
+    for key in ("reason", "failed_expectations", "dagster_dbt/failed_row_count", "failed_rows"):
+        if key in metadata:
+            return f"{key}: {metadata[key].value}"
+    return ""
+
+
+class ProgressPrinter:
+    """Plain progress lines (they survive CI logs and pipes better than live bars)."""
+
+    def __init__(self) -> None:
+        self.files = 0
+        self.models = 0
+
+    def __call__(self, event: str, data: dict) -> None:
+        if event == "file":
+            self.files += 1
+            status = data["status"]
+            colour = {"loaded": "green", "rejected": "red"}.get(status, "yellow")
+            extra = f" — {data['error']}" if data.get("error") else ""
+            console.print(
+                f"  [{colour}]{status:>8}[/] {data['file_name']} "
+                f"[dim]{data.get('detected_format') or ''} rows {data['rows_loaded']:,}/{data['rows_read']:,}"
+                f"{', quarantined ' + format(data['rows_quarantined'], ',') if data['rows_quarantined'] else ''}[/]{extra}"
+            )
+        elif event == "model":
+            self.models += 1
+            if self.models == 1:
+                console.print("[bold]Building models[/] (dbt)")
+            console.print(f"  [dim]built[/] {data['name']}")
+        elif event == "published":
+            console.print(f"[bold]Published[/] {data['path']}")
+
+
+def render_summary(warehouse_path: Path) -> None:
+    from dagster_project.summary import build_summary
+
+    for section in build_summary(warehouse_path).sections:
+        table = Table(title=section.title, title_justify="left", show_edge=False, header_style="bold")
+        for column in section.columns:
+            table.add_column(column, overflow="fold")
+        for row in section.rows:
+            table.add_row(*[_fmt(v) for v in row])
+        console.print(table)
+        if section.note:
+            console.print(f"  [dim]{section.note}[/]")
+        console.print()
+
+
+def _fmt(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:,.3f}".rstrip("0").rstrip(".")
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:,}"
+    if isinstance(value, list):
+        return ", ".join(map(str, value))
+    return str(value)
+
+
+def report_outcome(outcome: RunOutcome, rejected_this_run: list[tuple[str, str]]) -> int:
+    console.print(
+        f"[bold]Checks:[/] {outcome.passed_checks} passed, "
+        + (f"[red]{len(outcome.failed_checks)} failed[/]" if outcome.failed_checks else "0 failed")
+    )
+    for asset, check, reason in outcome.failed_checks:
+        console.print(f"  [red]✗[/] {asset} · {check}" + (f": {reason}" if reason else ""))
+    for step in outcome.failed_steps:
+        console.print(f"  [red]✗ step[/] {step}")
+    for name, reason in rejected_this_run:
+        console.print(f"  [red]rejected[/] {name}: {reason}")
+    if not outcome.success:
+        console.print("[red]The warehouse was not published; readers still see the previous state.[/]")
+    problems = rejected_this_run or outcome.failed_checks or not outcome.success
+    return EXIT_PROBLEMS if problems else EXIT_OK
+
+
+@main.command()
+@common_options
+@click.option("--inbox", help="Folder of exports [env BACKLINKS_INBOX].")
+@click.option("--force", is_flag=True, help="Rebuild the models even when nothing in the inbox or config changed.")
+def refresh(config_path, warehouse_path, inbox, force) -> None:
+    """Ingest every new export in the inbox, rebuild the models, run every check, print a summary."""
+    paths = _resolve(config_path, inbox, warehouse_path, need_inbox=True)
+    config = load_config(paths.config)
+    console.print(f"[bold]Backlink Warehouse[/] refresh · inbox {paths.inbox} → {paths.warehouse}")
+
+    plan = inbox_mod.plan(inbox_mod.scan(paths.inbox), wh.loaded_hashes(paths.warehouse))
+    unchanged_config = wh.last_config_fingerprint(paths.warehouse) == config.fingerprint()
+    if plan.is_empty and unchanged_config and not force:
+        # Starting Dagster and dbt costs tens of seconds; with nothing new there is nothing to do.
+        console.print(f"Nothing new: {len(plan.unchanged)} files already loaded, config unchanged.\n")
+        render_summary(paths.warehouse)
+        sys.exit(EXIT_OK)
+
+    console.print(f"[bold]Landing exports[/]: {len(plan.new)} new, {len(plan.duplicates)} duplicate, {len(plan.unchanged)} unchanged")
+    printer = ProgressPrinter()
+    rejected: list[tuple[str, str]] = []
+
+    def listener(event: str, data: dict) -> None:
+        if event == "file" and data["status"] == "rejected":
+            rejected.append((data["file_name"], data["error"]))
+        printer(event, data)
+
+    outcome = run_refresh_job(progress_listener=listener)
+    console.print()
+    render_summary(paths.warehouse)
+    sys.exit(report_outcome(outcome, rejected))
+
+
+if __name__ == "__main__":
+    main()

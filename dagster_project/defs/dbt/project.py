@@ -1,0 +1,49 @@
+"""The dbt project handle, its manifest, and the translator that names dbt nodes as assets."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from functools import cache
+from typing import Any
+
+import dagster as dg
+from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtProject
+
+from dagster_project import settings
+
+
+def _manifest_is_stale(project: DbtProject) -> bool:
+    manifest = project.manifest_path
+    if not manifest.exists():
+        return True
+    built = manifest.stat().st_mtime
+    sources = [settings.DBT_PROJECT_DIR / "dbt_project.yml"]
+    for folder in ("models", "macros", "tests", "seeds"):
+        sources.extend((settings.DBT_PROJECT_DIR / folder).rglob("*"))
+    return any(path.stat().st_mtime > built for path in sources if path.is_file())
+
+
+@cache
+def dbt_project() -> DbtProject:
+    project = DbtProject(project_dir=settings.DBT_PROJECT_DIR, profiles_dir=settings.DBT_PROJECT_DIR)
+    # `prepare_if_dev` only runs under `dagster dev`; the CLI and tests need the manifest too,
+    # and a manifest older than the SQL it describes would build the wrong graph.
+    if _manifest_is_stale(project):
+        project.preparer.prepare(project)
+    return project
+
+
+class WarehouseTranslator(DagsterDbtTranslator):
+    """Models are [schema, name] (marts/fct_backlinks); sources are [source, table] (raw/backlinks),
+    which are exactly the keys the ingest assets produce, so the graph connects."""
+
+    def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> dg.AssetKey:
+        if dbt_resource_props["resource_type"] == "source":
+            return dg.AssetKey([dbt_resource_props["source_name"], dbt_resource_props["name"]])
+        return dg.AssetKey([dbt_resource_props["schema"], dbt_resource_props["name"]])
+
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
+        return dbt_resource_props.get("schema")
+
+
+translator = WarehouseTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))

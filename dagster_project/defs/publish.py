@@ -1,0 +1,32 @@
+"""Publish: swap the finished build copy in for the warehouse readers use, atomically."""
+
+import dagster as dg
+
+from dagster_project import progress
+from dagster_project import warehouse as wh
+from dagster_project.defs.dbt.assets import warehouse_models
+from dagster_project.defs.resources import WarehouseResource
+
+
+@dg.asset(
+    key=["warehouse", "published"],
+    deps=[warehouse_models],
+    group_name="publish",
+    kinds={"duckdb"},
+    description="The warehouse file BI tools read. Replaced in one os.replace once every model built and every blocking check passed.",
+)
+def published_warehouse(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
+    paths = warehouse.paths
+    config = warehouse.load_config()
+    with wh.connect(paths.building) as con:
+        wh.record_refresh(con, config.fingerprint())
+        counts = {
+            row[0]: row[1]
+            for row in con.sql(
+                "select schema_name || '.' || table_name, estimated_size from duckdb_tables() where schema_name = 'marts'"
+            ).fetchall()
+        }
+    wh.publish(paths.warehouse)
+    progress.emit("published", path=str(paths.warehouse))
+    context.log.info(f"published {paths.warehouse}")
+    return dg.MaterializeResult(metadata={"path": str(paths.warehouse), **{f"rows {k}": v for k, v in counts.items()}})

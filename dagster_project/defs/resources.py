@@ -1,0 +1,49 @@
+"""The resources every asset shares: where the warehouse, inbox and config are, and dbt."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+import dagster as dg
+from dagster_dbt import DbtCliResource
+
+from dagster_project import settings
+from dagster_project.config import Config, load_config
+from dagster_project.defs.dbt.project import dbt_project
+
+
+class WarehouseResource(dg.ConfigurableResource):
+    """Paths of the published warehouse, the inbox and sites.yml (env vars, see settings.py)."""
+
+    warehouse: str
+    inbox: str
+    config_path: str
+
+    @property
+    def paths(self) -> settings.Paths:
+        return settings.Paths(Path(self.config_path), Path(self.inbox), Path(self.warehouse))
+
+    def load_config(self) -> Config:
+        return load_config(self.config_path)
+
+
+def warehouse_resource() -> WarehouseResource:
+    paths = settings.resolve()
+    settings.export(paths)  # dbt's profiles.yml reads BACKLINKS_BUILD_PATH
+    return WarehouseResource(warehouse=str(paths.warehouse), inbox=str(paths.inbox), config_path=str(paths.config))
+
+
+def _dbt_executable() -> str:
+    # dagster-dbt does not install dbt; use the one next to this interpreter (the project venv).
+    local = Path(sys.executable).parent / "dbt"
+    return str(local) if local.exists() else (shutil.which("dbt") or "dbt")
+
+
+defs = dg.Definitions(
+    resources={
+        "warehouse": warehouse_resource(),
+        "dbt": DbtCliResource(project_dir=dbt_project(), dbt_executable=_dbt_executable()),
+    }
+)

@@ -1,0 +1,516 @@
+"""The shared delimited-text reader: decode, find the header, split rows, never lose one silently.
+
+Every text export (Ahrefs UTF-16 TSV, Semrush/Majestic CSV, Moz with its preamble, localised GSC
+tables) goes through `read_table`; a format module only says whether a header is its own and how
+to map the string columns.
+
+Rows are split by pyarrow's CSV reader rather than `polars.read_csv`: Polars 2.1 cannot tell a
+short row from one with empty trailing fields (`missing_columns="insert"` fills both with the same
+value) and aborts the whole file on a stray quote (`ab"c`, `"q"r`), while pyarrow hands every row
+with the wrong field count to a callback with its original text and keeps going (measured on
+2 cores: see `read_table`).
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Callable, Collection, Iterator, Sequence
+from dataclasses import dataclass
+
+import charset_normalizer
+import polars as pl
+import pyarrow as pa
+import pyarrow.csv as pacsv
+
+from dagster_project.formats.base import ParsedExport, TableFormat, UnrecognisedExport
+from dagster_project.schema import KINDS
+
+DELIMITERS = ("\t", ",", ";")
+HEADER_SEARCH_LINES = 30  # Moz puts 5-6 metadata lines before its header; allow blank rows too
+SAMPLE_ROWS = 20  # rows shown to a content-checked format (`SampledTableFormat`)
+# decode() names this encoding when it had to replace bad UTF-8 sequences with U+FFFD:
+# read_table then quarantines the rows that contain them ("undecodable bytes").
+UTF8_REPLACED = "utf-8 (undecodable bytes replaced)"
+_REPLACEMENT = "\ufffd"
+_BLOCK_SIZE = 4 << 20
+_RAW = "__raw__"  # the reader's row text while the vendor's columns (Ahrefs has a "Raw") are beside it
+
+
+@dataclass(frozen=True)
+class SampledTableFormat(TableFormat):
+    """A TableFormat that also looks at the first rows before claiming a file.
+
+    For tables whose header alone says too little (GSC links exported with headers in a language
+    we do not list): `matches(headers)` is the cheap pre-check, then `matches_rows(headers, rows)`
+    sees up to SAMPLE_ROWS rows split with the header's delimiter.
+    """
+
+    matches_rows: Callable[[list[str], list[list[str]]], bool] | None = None
+
+
+# --- decoding --------------------------------------------------------------------------------
+
+
+def _utf16_without_bom(head: bytes) -> str | None:
+    """UTF-16 text of mostly ASCII characters has a NUL in every other byte."""
+    if len(head) < 4:
+        return None
+    even, odd = head[0::2], head[1::2]
+    if odd.count(0) > 0.4 * len(odd) and even.count(0) < 0.05 * len(even):
+        return "utf-16-le"
+    if even.count(0) > 0.4 * len(even) and odd.count(0) < 0.05 * len(odd):
+        return "utf-16-be"
+    return None
+
+
+# Single-byte code pages a spreadsheet on Windows saves CSV in; cp1252 (Western) first.
+LEGACY_ENCODINGS = ("cp1252", "cp1250", "cp1251", "cp1253", "cp1254", "cp1255", "cp1256", "cp1257", "cp1258")
+_NON_ASCII_LINE = re.compile(rb"[^\n]*[\x80-\xff][^\n]*")
+
+
+_LATIN_CODE_PAGES = {"cp1250", "cp1252", "cp1254", "cp1257", "cp1258"}
+
+
+def _legacy_guess(data: bytes) -> str:
+    """The likely code page of a non-UTF-8 text file.
+
+    charset-normalizer, restricted to LEGACY_ENCODINGS and judged on the lines that need it, tells
+    scripts apart (Cyrillic, Greek, Hebrew, Arabic) but not Latin code pages on a few accented
+    words (it reads Spanish `ñ` as cp1250 `ń`), so any Latin guess becomes cp1252, the common one;
+    read_table still switches to cp1250 & co. when only those yield a known header."""
+    sample = b"\n".join(_NON_ASCII_LINE.findall(data[: 4 << 20])[:2000])[:65536]
+    best = charset_normalizer.from_bytes(sample, cp_isolation=list(LEGACY_ENCODINGS)).best()
+    if best is None or best.encoding in _LATIN_CODE_PAGES:
+        return "cp1252"
+    return best.encoding
+
+
+def _decode_not_utf8(data: bytes) -> tuple[str, str]:
+    """Bytes that are not valid UTF-8: a damaged UTF-8 file, or a legacy 8-bit one (cp1252...)."""
+    replaced = data.decode("utf-8", errors="replace")
+    bad = replaced.count(_REPLACEMENT) - data.count("\ufffd".encode())
+    non_ascii = len(replaced) - len(replaced.encode("ascii", errors="ignore"))
+    valid_multibyte = non_ascii - replaced.count(_REPLACEMENT)
+    # A file that spells its other non-ASCII text in UTF-8 is UTF-8 with a few damaged sequences:
+    # keep it UTF-8 so only the damaged rows are quarantined. A legacy single-byte file (a Spanish
+    # GSC export saved as cp1252 has `P\xe1gina`) practically never forms a valid multi-byte
+    # sequence; decoding it as UTF-8 would quarantine every accented row.
+    if valid_multibyte > 0 and bad <= 4 * valid_multibyte:
+        return replaced, UTF8_REPLACED
+    encoding = _legacy_guess(data)
+    return data.decode(encoding, errors="replace"), encoding
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """Bytes -> (text, encoding name). BOM first, then UTF-16 by NUL pattern, then strict UTF-8,
+    then damaged UTF-8 (encoding UTF8_REPLACED) or a legacy code page. Raises UnrecognisedExport
+    for empty, whitespace-only or binary files.
+    """
+    if not data or data.isspace():
+        raise UnrecognisedExport("the file is empty" if not data else "the file contains only whitespace")
+    if data.startswith(b"\xff\xfe"):
+        text, encoding = data[2:].decode("utf-16-le", errors="replace"), "utf-16-le"
+    elif data.startswith(b"\xfe\xff"):
+        text, encoding = data[2:].decode("utf-16-be", errors="replace"), "utf-16-be"
+    elif utf16 := _utf16_without_bom(data[:4096]):
+        text, encoding = data.decode(utf16, errors="replace"), utf16
+    elif b"\x00" in data[:65536]:
+        raise UnrecognisedExport("binary file (contains NUL bytes), not a text export")
+    else:
+        body = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
+        try:
+            text, encoding = body.decode("utf-8"), "utf-8" if body is data else "utf-8-sig"
+        except UnicodeDecodeError:
+            text, encoding = _decode_not_utf8(body)
+    text = text.removeprefix("\ufeff")
+    if not text or text.isspace():
+        raise UnrecognisedExport("the file contains only whitespace")
+    return text, encoding
+
+
+def _decodings(data: bytes) -> Iterator[tuple[str, str]]:
+    """decode()'s answer, then - for a legacy 8-bit file only - the other plausible code pages."""
+    text, encoding = decode(data)
+    yield text, encoding
+    if encoding in LEGACY_ENCODINGS:
+        body = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
+        for other in LEGACY_ENCODINGS:
+            if other != encoding:
+                yield body.decode(other, errors="replace"), other
+
+
+# --- finding the header ------------------------------------------------------------------------
+
+_SPACES = re.compile(r"\s+")
+
+
+def normalise_header(name: str) -> str:
+    """`"\\ufeffTraffic "` -> `traffic`: no BOM, quotes or outer spaces, inner whitespace collapsed, lowercase."""
+    name = name.replace("\ufeff", "").strip()
+    while len(name) >= 2 and name[0] == name[-1] and name[0] in "\"'":
+        name = name[1:-1].strip()
+    return _SPACES.sub(" ", name).lower()
+
+
+def _split_line(line: str, delimiter: str) -> list[str]:
+    return next(csv.reader([line], delimiter=delimiter), [])
+
+
+def _delimiters_for(line: str) -> list[str]:
+    """Most frequent delimiter first; a line without any (a one-column table) still gets a try."""
+    ranked = sorted(DELIMITERS, key=lambda d: -line.count(d))
+    return [d for d in ranked if d in line] or [","]
+
+
+def _line_offset(text: str, line_index: int) -> int:
+    """Character offset where physical line `line_index` starts (len(text) if there is none)."""
+    offset = 0
+    for _ in range(line_index):
+        found = text.find("\n", offset)
+        if found < 0:
+            return len(text)
+        offset = found + 1
+    return offset
+
+
+def _head_lines(text: str, n: int) -> list[str]:
+    """The first n physical lines, without copying the rest of a large text."""
+    head = text[: _line_offset(text, n)]
+    return [line.rstrip("\r") for line in head.split("\n")[:n]]
+
+
+def _sample(lines: list[str], delimiter: str) -> list[list[str]]:
+    return [row for row in csv.reader(lines, delimiter=delimiter) if any(cell.strip() for cell in row)]
+
+
+def _claims(fmt: TableFormat, headers: list[str], rows: Callable[[], list[list[str]]]) -> bool:
+    if not fmt.matches(headers):
+        return False
+    check = getattr(fmt, "matches_rows", None)
+    return check is None or check(headers, rows())
+
+
+def find_table(text: str, candidates: Sequence[TableFormat]) -> tuple[TableFormat, int, str]:
+    """(format, header line index, delimiter) of the first header among the first lines that a
+    candidate claims (earliest line wins, then registry order). Raises UnrecognisedExport naming
+    what it saw when nothing matches."""
+    lines = _head_lines(text, HEADER_SEARCH_LINES + SAMPLE_ROWS)
+    for index, line in enumerate(lines[:HEADER_SEARCH_LINES]):
+        if not line.strip():
+            continue
+        for delimiter in _delimiters_for(line):
+            headers = [normalise_header(h) for h in _split_line(line, delimiter)]
+            if not any(headers):
+                continue
+            following = lines[index + 1 : index + 1 + SAMPLE_ROWS]
+            for fmt in candidates:
+                if _claims(fmt, headers, lambda: _sample(following, delimiter)):
+                    return fmt, index, delimiter
+    raise UnrecognisedExport(f"not a supported export: header {_describe(lines)} matches no known format")
+
+
+def _describe(lines: list[str]) -> str:
+    """The line that looks most like a header: the one with the most fields."""
+    candidates = [line for line in lines[:HEADER_SEARCH_LINES] if line.strip()]
+    best = max(candidates, key=lambda ln: max(ln.count(d) for d in DELIMITERS), default="")
+    fields = [h.strip() for h in _split_line(best, _delimiters_for(best)[0])]
+    shown = ", ".join(fields)
+    return repr(shown if len(shown) <= 200 else shown[:200] + "…")
+
+
+# --- splitting rows --------------------------------------------------------------------------
+
+
+def _unique_names(headers: list[str]) -> list[str]:
+    """Frame column names: empty headers get a position name, repeats get _2, _3 ..."""
+    seen: dict[str, int] = {}
+    names = []
+    for i, header in enumerate(headers):
+        name = header or f"column_{i + 1}"
+        if name == "row_number":  # reserved by the reader (a vendor's own "Raw" column is fine)
+            name = f"{name}_column"
+        seen[name] = seen.get(name, 0) + 1
+        names.append(name if seen[name] == 1 else f"{name}_{seen[name]}")
+    return names
+
+
+class _NotUtf8(Exception):
+    """The bytes assumed to be UTF-8 are not: take the slow decoding path."""
+
+
+@dataclass(frozen=True)
+class _Body:
+    """The data rows: UTF-8 bytes from `start` on (a view, so a large file is never copied)."""
+
+    buf: bytes
+    start: int
+
+    @property
+    def view(self) -> memoryview:
+        return memoryview(self.buf)[self.start :]
+
+    def contains(self, needle: bytes) -> bool:
+        return self.buf.find(needle, self.start) >= 0
+
+
+_SPLIT_CONVERT = {"strings_can_be_null": False, "quoted_strings_can_be_null": False}
+
+
+def _arrow_read(
+    body: _Body, columns: list[str], parse: pacsv.ParseOptions, use_threads: bool, **convert
+) -> pa.Table | None:
+    """The body split by pyarrow as String columns; None when it holds no row at all."""
+    block_size = _BLOCK_SIZE
+    while True:
+        try:
+            return pacsv.read_csv(
+                pa.py_buffer(body.view),
+                read_options=pacsv.ReadOptions(column_names=columns, use_threads=use_threads, block_size=block_size),
+                parse_options=parse,
+                convert_options=pacsv.ConvertOptions(column_types=dict.fromkeys(columns, pa.string()), **convert),
+            )
+        except pa.ArrowInvalid as exc:
+            message = str(exc)
+            if "Empty CSV" in message:  # only blank lines after the header
+                return None
+            # one record longer than a block (a huge multi-line cell): read the body as one block
+            if "straddl" in message and block_size <= len(body.view):
+                block_size = len(body.view) + 1
+                continue
+            if "UTF8" in message or "UTF-8" in message:
+                raise _NotUtf8(message) from exc
+            raise UnrecognisedExport(f"could not split the table into rows: {message}") from exc
+
+
+def _split_fields(body: _Body, n_columns: int, delimiter: str) -> tuple[pl.DataFrame, list]:
+    """(rows with the right field count as a String frame c0..cN-1, the others as pyarrow InvalidRows)."""
+    invalid: list = []
+
+    def on_invalid(row) -> str:  # called only for rows with the wrong field count
+        invalid.append(row)
+        return "skip"
+
+    parse = pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True, invalid_row_handler=on_invalid)
+    columns = [f"c{i}" for i in range(n_columns)]
+    try:
+        table = _arrow_read(body, columns, parse, use_threads=True, **_SPLIT_CONVERT)
+        if table is None:
+            table = pa.table({c: pa.array([], pa.string()) for c in columns})
+        elif any(row.number is None for row in invalid):
+            # threaded parsing does not number bad rows; they are rare, so re-read numbered
+            invalid.clear()
+            table = _arrow_read(body, columns, parse, use_threads=False, **_SPLIT_CONVERT)
+    except UnicodeDecodeError as exc:  # a bad row's text is handed over as str
+        raise _NotUtf8(str(exc)) from exc
+    frame = pl.from_arrow(table)
+    assert isinstance(frame, pl.DataFrame)
+    return frame, invalid
+
+
+def _physical_lines(body: _Body, expected: int) -> pl.Series | None:
+    """Each non-blank physical line, when every record is exactly one line (else None).
+
+    Gives the rows' original text for quarantine in one more pyarrow pass; with multi-line
+    cells the counts differ and the caller re-joins the fields instead."""
+    if body.contains(b"\x1f"):
+        return None
+    parse = pacsv.ParseOptions(delimiter="\x1f", quote_char=False, newlines_in_values=False)
+    table = _arrow_read(body, ["raw"], parse, use_threads=True, check_utf8=False, **_SPLIT_CONVERT)
+    if table is None or table.num_rows != expected:
+        return None
+    lines = pl.from_arrow(table["raw"])
+    assert isinstance(lines, pl.Series)
+    return lines
+
+
+def _split_rows(body: _Body, names: list[str], delimiter: str) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(good rows: names + row_number + _RAW, rows with the wrong field count: row_number/reason/raw)."""
+    rejected = pl.DataFrame(schema={"row_number": pl.Int64, "reason": pl.String, "raw": pl.String})
+    good, invalid = _split_fields(body, len(names), delimiter)
+    good.columns = names
+    total = good.height + len(invalid)
+    numbers = pl.int_range(1, total + 1, dtype=pl.Int64, eager=True)
+    if invalid:
+        bad_numbers = pl.Series([row.number for row in invalid], dtype=pl.Int64)
+        numbers = numbers.filter(~numbers.is_in(bad_numbers.implode()))
+    lines = _physical_lines(body, total)
+    raw = lines.gather(numbers - 1) if lines is not None else pl.concat_str(names, separator=delimiter)
+    good = good.with_columns(pl.Series("row_number", numbers), raw.alias(_RAW))
+    if not invalid:
+        return good, rejected
+    bad = pl.DataFrame(
+        {
+            "row_number": [row.number for row in invalid],
+            "fields": [row.actual_columns for row in invalid],
+            "raw": [row.text for row in invalid],
+        },
+        schema={"row_number": pl.Int64, "fields": pl.Int64, "raw": pl.String},
+    )
+    blank = pl.col("raw").str.replace_all(r'[\s"' + re.escape(delimiter) + "]", "") == ""
+    reason = pl.when(blank).then(pl.lit("empty row"))
+    reason = reason.otherwise(pl.format("row has {} fields, header has {}", "fields", pl.lit(len(names))))
+    return good, bad.select("row_number", reason=reason, raw="raw")
+
+
+def _unusable(good: pl.DataFrame, names: list[str], header_fields: list[str], replaced: bool) -> pl.DataFrame:
+    """Well-shaped rows that still cannot be used: row_number, reason (the first reason wins).
+
+    One pass of cheap column tests picks the candidates; the exact tests run on those only."""
+    header = [h.strip() for h in header_fields]
+    masks = {
+        "short": pl.sum_horizontal([pl.col(n).str.len_bytes() for n in names]) <= 4 * len(names),
+        "header": pl.col(names[0]).str.strip_chars() == header[0],
+    }
+    if replaced:  # U+FFFD stands where decode() met bytes that are not UTF-8
+        masks["undecodable"] = pl.any_horizontal([pl.col(n).str.contains(_REPLACEMENT, literal=True) for n in names])
+    picked = good.select(**masks).select(pl.all().arg_true().implode())
+    exact = {
+        "undecodable": (pl.lit(True), "undecodable bytes"),
+        "short": (pl.all_horizontal([pl.col(n).str.strip_chars() == "" for n in names]), "empty row"),
+        # a second header line inside the data (two exports pasted together)
+        "header": (
+            pl.all_horizontal([pl.col(n).str.strip_chars() == h for n, h in zip(names, header, strict=True)]),
+            "repeated header row",
+        ),
+    }
+    found = [
+        good.gather(picked[key][0]).filter(test).select("row_number", reason=pl.lit(reason))
+        for key, (test, reason) in exact.items()
+        if key in masks
+    ]
+    return pl.concat(found).unique("row_number", keep="first", maintain_order=True)
+
+
+def _utf8_head(data: bytes) -> tuple[str, int] | None:
+    """(decoded head, BOM length) when the file can be read as UTF-8 without decoding all of it."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or not data or data.isspace():
+        return None
+    if _utf16_without_bom(data[:4096]) or b"\x00" in data[:65536]:
+        return None
+    bom = 3 if data.startswith(b"\xef\xbb\xbf") else 0
+    head = data[bom : bom + (1 << 18)]
+    if len(data) - bom > len(head):
+        cut = head.rfind(b"\n")
+        if cut < 0:  # no line break in the first 256 KiB: let the slow path deal with it
+            return None
+        head = head[: cut + 1]  # never cut a multi-byte character
+    try:
+        return head.decode("utf-8"), bom
+    except UnicodeDecodeError:
+        return None
+
+
+def _decode_and_find(data: bytes, formats: Sequence[TableFormat]) -> tuple[str, str, tuple[TableFormat, int, str]]:
+    """For a legacy 8-bit file the code page is settled by which decoding yields a known header
+    (charset detection is unreliable on a few accented header words); content-checked formats
+    (`SampledTableFormat`) only win when no decoding gives a header match."""
+    fallback, error = None, None
+    for text, encoding in _decodings(data):
+        try:
+            found = find_table(text, formats)
+        except UnrecognisedExport as exc:
+            error = error or exc
+            continue
+        if getattr(found[0], "matches_rows", None) is None:
+            return text, encoding, found
+        fallback = fallback or (text, encoding, found)
+    if fallback is not None:
+        return fallback
+    assert error is not None
+    raise error
+
+
+def read_table(data: bytes, file_name: str, formats: Sequence[TableFormat]) -> ParsedExport:
+    """Decode, find the header, split the rows and map them with the matching format.
+
+    Returned rows carry "row_number" (1-based data row) and "raw" (the row's original line; the
+    fields re-joined with the delimiter when the file has multi-line cells) next to the format's
+    canonical columns. Rows with the wrong field count, blank rows, repeated header rows and rows
+    with undecodable bytes go to `rejected` with a reason. `snapshot_from_rows` receives the
+    mapped (canonical) rows. `file_name` is not used to recognise the format (content decides).
+
+    UTF-8 files (the common case) are never decoded whole in Python: the head is decoded to find
+    the header and pyarrow validates the rest while splitting; only if that fails is the file
+    decoded by `decode()` (damaged UTF-8 or a legacy code page) and split again.
+    """
+    fast = _utf8_head(data)
+    if fast is not None:
+        head, bom = fast
+        fmt, header_index, delimiter = find_table(head, formats)
+        if fmt.preprocess is None:
+            start = bom + len(head[: _line_offset(head, header_index + 1)].encode("utf-8"))
+            try:
+                return _parse(fmt, head, header_index, delimiter, _Body(data, start), "utf-8-sig" if bom else "utf-8")
+            except _NotUtf8:
+                pass
+    text, encoding, (fmt, header_index, delimiter) = _decode_and_find(data, formats)
+    if fmt.preprocess is not None:
+        text = fmt.preprocess(text)
+        fmt, header_index, delimiter = find_table(text, [fmt])
+    body = _Body(text[_line_offset(text, header_index + 1) :].encode("utf-8"), 0)
+    return _parse(fmt, text, header_index, delimiter, body, encoding)
+
+
+def _parse(fmt: TableFormat, text: str, header_index: int, delimiter: str, body: _Body, encoding: str) -> ParsedExport:
+    header_fields = _split_line(_head_lines(text, header_index + 1)[header_index], delimiter)
+    names = _unique_names([normalise_header(h) for h in header_fields])
+    good, rejected = _split_rows(body, names, delimiter)
+    replaced = encoding == UTF8_REPLACED
+    if replaced:  # a row with bad bytes is quarantined for them, whatever its shape
+        has_bad = pl.col("raw").str.contains(_REPLACEMENT, literal=True)
+        rejected = rejected.with_columns(reason=pl.when(has_bad).then(pl.lit("undecodable bytes")).otherwise("reason"))
+    unusable = _unusable(good, names, header_fields, replaced)
+    if unusable.height:
+        flagged = good.join(unusable, on="row_number", how="inner").select("row_number", "reason", raw=_RAW)
+        rejected = pl.concat([rejected, flagged]).sort("row_number")
+        good = good.filter(~pl.col("row_number").is_in(unusable["row_number"].implode()))
+
+    rows = _attach_raw(fmt.to_canonical(good.drop(_RAW)), good.select("row_number", raw=_RAW))
+    notes = [] if encoding in ("utf-8", "utf-8-sig", "utf-16-le") else [f"decoded as {encoding}"]
+    if header_index:
+        notes.append(f"header found on line {header_index + 1}")
+    snapshot = fmt.snapshot_from_rows(rows) if fmt.snapshot_from_rows is not None and rows.height else None
+    return ParsedExport(
+        format_name=fmt.name,
+        kind=fmt.kind,
+        source_tool=fmt.source_tool,
+        rows=rows,
+        rejected=rejected,
+        snapshot_hint=snapshot,
+        notes=notes,
+    )
+
+
+def _attach_raw(canonical: pl.DataFrame, raw: pl.DataFrame) -> pl.DataFrame:
+    """Put "raw" back next to the mapped rows (by position when the format kept every row in order)."""
+    canonical = canonical.drop("raw", strict=False)
+    if canonical.height == raw.height and canonical["row_number"].equals(raw["row_number"]):
+        return canonical.with_columns(raw["raw"])
+    return canonical.join(raw, on="row_number", how="left", maintain_order="left")
+
+
+# --- helpers for format modules ----------------------------------------------------------------
+
+
+def pick(columns: Collection[str], *aliases: str) -> pl.Expr:
+    """The first of `aliases` (normalised header names) present in `columns`, else a String null.
+
+    Lets a format map by header name across vendor versions and tolerate missing optional columns."""
+    for alias in aliases:
+        if alias in columns:
+            return pl.col(alias)
+    return pl.lit(None, dtype=pl.String)
+
+
+def has_any(columns: Collection[str], *aliases: str) -> bool:
+    return any(alias in columns for alias in aliases)
+
+
+def select_canonical(frame: pl.DataFrame, kind: str, mapping: dict[str, pl.Expr]) -> pl.DataFrame:
+    """row_number + the mapped canonical columns, each cast to its schema type (unknown names raise)."""
+    dtypes = KINDS[kind]
+    return frame.select(
+        pl.col("row_number").cast(pl.Int64),
+        *(expr.cast(dtypes[name]).alias(name) for name, expr in mapping.items()),
+    )

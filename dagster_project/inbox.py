@@ -1,0 +1,68 @@
+"""What is in the inbox, and what of it is new to the warehouse.
+
+A file is identified by (path relative to the inbox, sha256). Same bytes again → nothing to do;
+same bytes under another name → a `duplicate` audit row, no rows; a known name with new bytes →
+the new version is landed and the old one superseded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class InboxFile:
+    path: Path
+    relative: str  # posix path relative to the inbox: audit.ingest_files.file_name
+    sha256: str
+    size: int
+
+
+def _hash(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def scan(inbox: Path) -> list[InboxFile]:
+    """Every regular file under the inbox (hidden files and folders skipped), in a stable order."""
+    inbox = Path(inbox)
+    if not inbox.is_dir():
+        return []
+    found = []
+    for path in sorted(inbox.rglob("*")):
+        relative = path.relative_to(inbox)
+        if any(part.startswith(".") for part in relative.parts) or not path.is_file():
+            continue
+        found.append(InboxFile(path, relative.as_posix(), _hash(path), path.stat().st_size))
+    return found
+
+
+@dataclass(frozen=True)
+class Plan:
+    new: list[InboxFile]  # to land (includes changed versions of known names)
+    duplicates: list[tuple[InboxFile, str]]  # (file, name of the file that already holds these bytes)
+    unchanged: list[InboxFile]
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.new and not self.duplicates
+
+
+def plan(files: list[InboxFile], known: set[tuple[str, str]]) -> Plan:
+    """Split the inbox by what the warehouse already holds (`known` = its (file_name, sha256) pairs)."""
+    holder = {sha: name for name, sha in sorted(known)}
+    new, duplicates, unchanged = [], [], []
+    for f in files:
+        if (f.relative, f.sha256) in known:
+            unchanged.append(f)
+        elif f.sha256 in holder:
+            duplicates.append((f, holder[f.sha256]))
+        else:
+            holder[f.sha256] = f.relative  # a second copy in the same drop is a duplicate of the first
+            new.append(f)
+    return Plan(new, duplicates, unchanged)

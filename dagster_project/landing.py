@@ -1,0 +1,217 @@
+"""Land one export: parse it, normalise it, split usable rows from quarantined ones, reconcile.
+
+Pure (no Dagster, no DuckDB): bytes and a config in, frames and one audit record out, so every
+rule here is unit-testable. The ingest asset only discovers files and writes what this returns.
+
+Invariant: rows_read = rows_loaded + rows_quarantined, for every file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+
+from dagster_project import schema
+from dagster_project.config import Config
+from dagster_project.formats.base import ParsedExport, UnrecognisedExport
+from dagster_project.formats.registry import parse_export
+from dagster_project.normalise.urls import normalise_url_column
+
+log = logging.getLogger(__name__)
+
+# The URL column a row cannot live without, per kind.
+REQUIRED_URL = {"backlinks": "source_url", "mentions": "mention_url", "rankings": None}
+
+_MONTHS = {m: i for i, m in enumerate(["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1)}
+_DATE_PATTERNS = [
+    # 2026-10-01, 2026_10_01, 2026.10.01
+    (re.compile(r"(?<!\d)(20\d{2}|19\d{2})[-_.](\d{2})[-_.](\d{2})(?!\d)"), lambda m: (m[1], m[2], m[3])),
+    # 20261001 (Semrush, GSC API dumps)
+    (re.compile(r"(?<!\d)(20\d{2}|19\d{2})(\d{2})(\d{2})(?!\d)"), lambda m: (m[1], m[2], m[3])),
+    # 25-Apr-2020 (old Ahrefs names)
+    (re.compile(r"(?<!\d)(\d{1,2})-([A-Za-z]{3})-(\d{4})(?!\d)"), lambda m: (m[3], _MONTHS.get(m[2].lower()), m[1])),
+]
+
+
+def sha256_of(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def date_from_name(relative_path: str) -> dt.date | None:
+    """The snapshot date vendors put in file names; the file name wins over its folders."""
+    parts = list(reversed(Path(relative_path).parts))
+    for part in parts:
+        for pattern, groups in _DATE_PATTERNS:
+            for match in pattern.finditer(part):
+                try:
+                    year, month, day = groups(match)
+                    return dt.date(int(year), int(month), int(day))
+                except (TypeError, ValueError):
+                    continue
+    return None
+
+
+def site_from_folder(relative_path: str, config: Config) -> str:
+    """Files without a target column belong to the folder named after a configured domain."""
+    configured = set(config.site_domains)
+    for part in reversed(Path(relative_path).parts[:-1]):
+        if part.lower() in configured:
+            return part.lower()
+    return config.site.domain
+
+
+@dataclass
+class LandedFile:
+    """The outcome of landing one file: its audit record, its rows and its quarantine."""
+
+    audit: dict
+    kind: str | None = None
+    rows: pl.DataFrame | None = None  # exactly schema.full_schema(kind)
+    quarantine: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=schema.QUARANTINE))
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.audit["status"] == "loaded"
+
+
+def _audit(relative_path: str, data: bytes, sha: str, **values) -> dict:
+    record = {
+        "file_name": relative_path,
+        "sha256": sha,
+        "detected_format": None,
+        "kind": None,
+        "source_tool": None,
+        "site_domain": None,
+        "snapshot_date": None,
+        "snapshot_date_source": None,
+        "rows_read": 0,
+        "rows_loaded": 0,
+        "rows_quarantined": 0,
+        "status": "loaded",
+        "error": None,
+        "file_size": len(data),
+        "ingested_at": dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0),
+    }
+    record.update(values)
+    return record
+
+
+def rejected_file(relative_path: str, data: bytes, reason: str) -> LandedFile:
+    return LandedFile(audit=_audit(relative_path, data, sha256_of(data), status="rejected", error=reason))
+
+
+def _normalise_urls(parsed: ParsedExport) -> pl.DataFrame:
+    """Canonicalise every URL column of the kind; collect per-row reasons in `_reason`."""
+    lf = parsed.rows.lazy()
+    present = set(parsed.rows.columns)
+    reasons: list[pl.Expr] = []
+    for url_col, host_col, domain_col in schema.DERIVED_HOST_COLUMNS[parsed.kind]:
+        if url_col not in present:
+            continue
+        error_col = f"_error_{url_col}"
+        lf = normalise_url_column(lf, url_col, host_col, domain_col, error_col)
+        reasons.append(pl.when(pl.col(error_col).is_not_null()).then(pl.lit(f"{url_col}: ") + pl.col(error_col)))
+    required = REQUIRED_URL[parsed.kind]
+    if required:
+        missing = pl.col(required).is_null() if required in present else pl.lit(True)
+        reasons.insert(0, pl.when(missing).then(pl.lit(f"missing {required}")))
+    reason = pl.coalesce(reasons) if reasons else pl.lit(None, dtype=pl.String)
+    return lf.with_columns(reason.alias("_reason")).collect()
+
+
+def land_bytes(relative_path: str, data: bytes, config: Config, modified: dt.datetime | None = None) -> LandedFile:
+    """Land one file's bytes. Never raises for bad input: a bad file comes back rejected."""
+    sha = sha256_of(data)
+    try:
+        parsed = parse_export(data, Path(relative_path).name)
+    except UnrecognisedExport as exc:
+        return rejected_file(relative_path, data, str(exc))
+    except Exception as exc:  # a parser bug must not stop the run; the file is kept for a retry
+        log.exception("parser failed on %s", relative_path)
+        return rejected_file(relative_path, data, f"could not parse ({type(exc).__name__}: {exc})")
+
+    rows = _normalise_urls(parsed)
+    good = rows.filter(pl.col("_reason").is_null())
+    bad = rows.filter(pl.col("_reason").is_not_null())
+
+    snapshot, snapshot_source = date_from_name(relative_path), "name"
+    if snapshot is None and parsed.snapshot_hint is not None:
+        snapshot, snapshot_source = parsed.snapshot_hint, "contents"
+    if snapshot is None:
+        snapshot, snapshot_source = (modified or dt.datetime.now()).date(), "mtime"
+
+    folder_site = site_from_folder(relative_path, config)
+    lineage = {
+        "file_sha256": pl.lit(sha),
+        "source_tool": pl.lit(parsed.source_tool),
+        "export_type": pl.lit(parsed.format_name),
+        "snapshot_date": pl.lit(snapshot, dtype=pl.Date),
+    }
+    if "site_hint" in schema.KINDS[parsed.kind]:
+        hint = pl.col("site_hint") if "site_hint" in good.columns else pl.lit(None, dtype=pl.String)
+        lineage["site_hint"] = pl.coalesce(hint, pl.lit(folder_site))
+    landed_rows = schema.conform(good.with_columns(**lineage), parsed.kind).collect()
+
+    quarantine = pl.concat(
+        [
+            parsed.rejected.select("row_number", "reason", "raw"),
+            bad.select("row_number", pl.col("_reason").alias("reason"), "raw"),
+        ]
+    ).select(
+        pl.lit(sha).alias("file_sha256"),
+        pl.lit(relative_path).alias("file_name"),
+        pl.col("row_number").cast(pl.Int64),
+        pl.col("reason").cast(pl.String),
+        pl.col("raw").cast(pl.String),
+    )
+
+    audit = _audit(
+        relative_path,
+        data,
+        sha,
+        detected_format=parsed.format_name,
+        kind=parsed.kind,
+        source_tool=parsed.source_tool,
+        site_domain=_dominant_site(landed_rows, parsed.kind, config) or folder_site,
+        snapshot_date=snapshot,
+        snapshot_date_source=snapshot_source,
+        rows_read=parsed.rows_read,
+        rows_loaded=landed_rows.height,
+        rows_quarantined=quarantine.height,
+    )
+    if landed_rows.height == 0:
+        audit["status"] = "rejected"
+        audit["error"] = f"no usable rows ({quarantine.height} quarantined)" if quarantine.height else "no data rows"
+    assert audit["rows_read"] == audit["rows_loaded"] + audit["rows_quarantined"], audit
+    return LandedFile(audit=audit, kind=parsed.kind, rows=landed_rows, quarantine=quarantine, notes=parsed.notes)
+
+
+def _dominant_site(rows: pl.DataFrame, kind: str, config: Config) -> str | None:
+    """The configured site most of a file's rows point at (audit only; dbt assigns per row)."""
+    column = {"backlinks": "target_domain", "rankings": "url_domain"}.get(kind)
+    if column is None or rows.height == 0:
+        return None
+    counts = (
+        rows.filter(pl.col(column).is_in(config.site_domains))
+        .group_by(column)
+        .len()
+        .sort(["len", column], descending=[True, False])
+    )
+    return counts[column][0] if counts.height else None
+
+
+def land_file(path: Path, inbox: Path, config: Config) -> LandedFile:
+    relative = path.relative_to(inbox).as_posix()
+    try:
+        data = path.read_bytes()
+        modified = dt.datetime.fromtimestamp(path.stat().st_mtime)
+    except OSError as exc:
+        return rejected_file(relative, b"", f"cannot read file: {exc.strerror or exc}")
+    return land_bytes(relative, data, config, modified)

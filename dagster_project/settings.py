@@ -1,0 +1,51 @@
+"""Where things live: one resolution of paths shared by the CLI, `dagster dev`, schedules and sensors.
+
+Flags (CLI) override environment variables, which override the defaults (contract.md).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DBT_PROJECT_DIR = PROJECT_ROOT / "dbt"
+
+DEFAULTS = {
+    "BACKLINKS_CONFIG": "data/sites.yml",
+    "BACKLINKS_INBOX": "data/inbox",
+    "BACKLINKS_WAREHOUSE": "data/warehouse.duckdb",
+}
+
+
+@dataclass(frozen=True)
+class Paths:
+    config: Path
+    inbox: Path
+    warehouse: Path
+
+    @property
+    def building(self) -> Path:
+        return Path(f"{self.warehouse}.building")
+
+
+def resolve(config: str | None = None, inbox: str | None = None, warehouse: str | None = None) -> Paths:
+    def pick(flag: str | None, env: str) -> Path:
+        value = flag or os.environ.get(env) or DEFAULTS[env]
+        return Path(value).expanduser().resolve()
+
+    return Paths(
+        config=pick(config, "BACKLINKS_CONFIG"),
+        inbox=pick(inbox, "BACKLINKS_INBOX"),
+        warehouse=pick(warehouse, "BACKLINKS_WAREHOUSE"),
+    )
+
+
+def export(paths: Paths) -> None:
+    """Put the resolved paths in the environment, where the Dagster resources and dbt's
+    profiles.yml (BACKLINKS_BUILD_PATH) read them."""
+    os.environ["BACKLINKS_CONFIG"] = str(paths.config)
+    os.environ["BACKLINKS_INBOX"] = str(paths.inbox)
+    os.environ["BACKLINKS_WAREHOUSE"] = str(paths.warehouse)
+    os.environ["BACKLINKS_BUILD_PATH"] = str(paths.building)

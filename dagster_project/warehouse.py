@@ -1,0 +1,249 @@
+"""The DuckDB warehouse file: its landing tables, and the build-then-publish cycle.
+
+Readers (BI tools, the DuckDB CLI) open the *published* file. A refresh never writes it in
+place: it copies it to `<warehouse>.building`, lands files and runs dbt there, and publishes with
+one `os.replace` — atomic on one filesystem, so a reader sees either the old complete state or
+the new one, and a killed refresh leaves the published file untouched (the next refresh starts
+from it again). See README "What happens when…".
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from dagster_project import schema
+
+_DUCKDB_TYPES = {
+    pl.String: "varchar",
+    pl.Int64: "bigint",
+    pl.Float64: "double",
+    pl.Boolean: "boolean",
+    pl.Date: "date",
+    pl.Datetime: "timestamp",
+}
+
+
+def _sql_type(dtype: pl.DataType) -> str:
+    return _DUCKDB_TYPES[dtype.base_type()]
+
+
+def _columns_ddl(columns: dict[str, pl.DataType]) -> str:
+    return ", ".join(f'"{name}" {_sql_type(dtype)}' for name, dtype in columns.items())
+
+
+AUDIT_INGEST_FILES = """
+create table if not exists audit.ingest_files (
+    file_name varchar not null,          -- path relative to the inbox
+    sha256 varchar not null,
+    detected_format varchar,
+    kind varchar,                        -- backlinks / mentions / rankings
+    source_tool varchar,
+    site_domain varchar,                 -- the site most of the file's rows belong to
+    snapshot_date date,
+    snapshot_date_source varchar,        -- name / contents / mtime
+    rows_read bigint not null,
+    rows_loaded bigint not null,
+    rows_quarantined bigint not null,
+    status varchar not null,             -- loaded / rejected / duplicate
+    error varchar,
+    file_size bigint,
+    ingested_at timestamp not null,
+    primary key (file_name, sha256)
+)
+"""
+
+AUDIT_REFRESHES = """
+create table if not exists audit.refreshes (
+    refreshed_at timestamp not null,
+    config_fingerprint varchar not null,
+    files_landed bigint not null,
+    files_rejected bigint not null
+)
+"""
+
+CONFIG_TABLES = {
+    "sites": "site_domain varchar not null, role varchar not null, brand_terms varchar[]",
+    "brand_terms": "site_domain varchar not null, term varchar not null",
+    "keywords": "keyword varchar not null",
+    "topics": "topic varchar not null, keyword varchar not null",
+    "disavow_never": "domain varchar not null",
+}
+
+
+def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """Create the landing schemas and tables if missing (idempotent)."""
+    for name in ("raw", "audit", "config"):
+        con.execute(f"create schema if not exists {name}")
+    for kind in schema.KINDS:
+        con.execute(f"create table if not exists raw.{kind} ({_columns_ddl(schema.full_schema(kind))})")
+    con.execute(AUDIT_INGEST_FILES)
+    con.execute(f"create table if not exists audit.quarantine ({_columns_ddl(schema.QUARANTINE)})")
+    con.execute(AUDIT_REFRESHES)
+    for name, columns in CONFIG_TABLES.items():
+        con.execute(f"create table if not exists config.{name} ({columns})")
+
+
+def build_path(warehouse: str | Path) -> Path:
+    return Path(f"{warehouse}.building")
+
+
+def begin_build(warehouse: str | Path) -> Path:
+    """Start a build copy of the published warehouse (discarding any left by a killed run)."""
+    warehouse, building = Path(warehouse), build_path(warehouse)
+    warehouse.parent.mkdir(parents=True, exist_ok=True)
+    for stale in (building, Path(f"{building}.wal")):
+        stale.unlink(missing_ok=True)
+    if warehouse.exists():
+        # The published file may be open read-only by a BI tool; copying it is safe (DuckDB
+        # checkpoints on close, and a refresh never writes it in place).
+        shutil.copyfile(warehouse, building)
+    with connect(building) as con:
+        ensure_tables(con)
+    return building
+
+
+def publish(warehouse: str | Path) -> None:
+    """Atomically replace the published warehouse with the finished build copy."""
+    building = build_path(warehouse)
+    with connect(building) as con:
+        con.execute("checkpoint")
+    os.replace(building, warehouse)
+
+
+@contextlib.contextmanager
+def connect(path: str | Path, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+    """One short-lived connection: DuckDB is single-writer across processes, so never hold one
+    while dbt (a subprocess) runs."""
+    con = duckdb.connect(str(path), read_only=read_only)
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+def loaded_hashes(path: str | Path) -> set[tuple[str, str]]:
+    """(file_name, sha256) pairs already recorded in a warehouse (empty if it does not exist)."""
+    if not Path(path).exists():
+        return set()
+    with connect(path, read_only=True) as con:
+        exists = con.sql(
+            "select count(*) from information_schema.tables where table_schema='audit' and table_name='ingest_files'"
+        ).fetchall()[0][0]
+        if not exists:
+            return set()
+        return set(con.sql("select file_name, sha256 from audit.ingest_files").fetchall())
+
+
+def _insert(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> None:
+    if frame.height == 0:
+        return
+    con.register("_incoming", frame.to_arrow())
+    try:
+        columns = ", ".join(f'"{c}"' for c in frame.columns)
+        con.execute(f"insert into {table} ({columns}) select {columns} from _incoming")
+    finally:
+        con.unregister("_incoming")
+
+
+def record_landed(con: duckdb.DuckDBPyConnection, landed) -> None:
+    """Write one landed file (audit row, rows, quarantine) in one transaction.
+
+    A known file name with new bytes supersedes its older version: the old rows leave raw, so
+    a re-exported snapshot replaces rather than doubles it.
+    """
+    audit = landed.audit
+    con.begin()
+    try:
+        previous = con.execute(
+            "select sha256, kind from audit.ingest_files where file_name = ? and sha256 <> ? and status = 'loaded'",
+            [audit["file_name"], audit["sha256"]],
+        ).fetchall()
+        for old_sha, old_kind in previous:
+            if old_kind in schema.KINDS:
+                con.execute(f"delete from raw.{old_kind} where file_sha256 = ?", [old_sha])
+            con.execute("delete from audit.quarantine where file_sha256 = ?", [old_sha])
+            con.execute(
+                "update audit.ingest_files set status = 'superseded', error = ? where file_name = ? and sha256 = ?",
+                ["replaced by a newer version of the same file", audit["file_name"], old_sha],
+            )
+        if landed.rows is not None and audit["status"] == "loaded":
+            _insert(con, f"raw.{landed.kind}", landed.rows)
+        _insert(con, "audit.quarantine", landed.quarantine)
+        _insert(con, "audit.ingest_files", pl.DataFrame([audit], schema_overrides={"snapshot_date": pl.Date}))
+        con.commit()
+    except BaseException:
+        con.rollback()
+        raise
+
+
+def record_duplicate(con: duckdb.DuckDBPyConnection, relative: str, sha: str, size: int, holder: str) -> None:
+    import datetime as dt
+
+    con.execute(
+        "insert into audit.ingest_files (file_name, sha256, rows_read, rows_loaded, rows_quarantined, status, error, file_size, ingested_at)"
+        " values (?, ?, 0, 0, 0, 'duplicate', ?, ?, ?)",
+        [relative, sha, f"same bytes as {holder} (already loaded)", size, dt.datetime.now(dt.UTC).replace(tzinfo=None)],
+    )
+
+
+def write_config(con: duckdb.DuckDBPyConnection, config) -> None:
+    """Mirror sites.yml into config.* so dbt models join it like any table."""
+    sites = pl.DataFrame(
+        {
+            "site_domain": config.site_domains,
+            "role": ["site"] + ["competitor"] * (len(config.site_domains) - 1),
+        }
+    )
+    brand_terms = pl.DataFrame(
+        {"site_domain": [config.site.domain] * len(config.site.brand), "term": list(config.site.brand)},
+        schema={"site_domain": pl.String, "term": pl.String},
+    )
+    topics = pl.DataFrame(
+        [(topic, kw) for topic, kws in config.topics.items() for kw in kws],
+        schema={"topic": pl.String, "keyword": pl.String},
+        orient="row",
+    )
+    con.begin()
+    for name in CONFIG_TABLES:
+        con.execute(f"delete from config.{name}")
+    _insert(con, "config.sites", sites)
+    _insert(con, "config.brand_terms", brand_terms)
+    _insert(con, "config.keywords", pl.DataFrame({"keyword": list(config.keywords)}, schema={"keyword": pl.String}))
+    _insert(con, "config.topics", topics)
+    _insert(con, "config.disavow_never", pl.DataFrame({"domain": list(config.disavow.never)}, schema={"domain": pl.String}))
+    thresholds = pl.DataFrame([config.thresholds.model_dump()])
+    con.register("_thresholds", thresholds.to_arrow())
+    con.execute("create or replace table config.thresholds as select * from _thresholds")
+    con.unregister("_thresholds")
+    con.commit()
+
+
+def last_config_fingerprint(path: str | Path) -> str | None:
+    if not Path(path).exists():
+        return None
+    with connect(path, read_only=True) as con:
+        try:
+            row = con.sql("select config_fingerprint from audit.refreshes order by refreshed_at desc limit 1").fetchall()
+        except duckdb.CatalogException:
+            return None
+    return row[0][0] if row else None
+
+
+def record_refresh(con: duckdb.DuckDBPyConnection, config_fingerprint: str) -> None:
+    """Note a completed refresh (what the CLI compares to decide "nothing changed")."""
+    import datetime as dt
+
+    row = con.sql(
+        "select count(*) filter (where status = 'loaded'), count(*) filter (where status = 'rejected') from audit.ingest_files"
+    ).fetchall()[0]
+    con.execute(
+        "insert into audit.refreshes values (?, ?, ?, ?)",
+        [dt.datetime.now(dt.UTC).replace(tzinfo=None), config_fingerprint, row[0], row[1]],
+    )

@@ -1,0 +1,16 @@
+-- Money keywords: an anchor equal to one is exact-match, an anchor containing one partial-match.
+with
+
+source as (
+    select * from {{ source('config', 'keywords') }}
+),
+
+renamed as (
+    select
+        -- attributes
+        trim(keyword) as keyword
+    from source
+    where trim(keyword) <> ''
+)
+
+select distinct * from renamed

@@ -1,0 +1,10 @@
+-- No backlink row of a configured site disappears on the way to the marts: every staged row's
+-- (site, source URL) is in fct_backlinks (GSC rows may have been merged into targeted links).
+select staged.site_domain, staged.source_url
+from {{ ref('stg_raw__backlinks') }} as staged
+where not exists (
+    select 1
+    from {{ ref('fct_backlinks') }} as links
+    where links.site_domain = staged.site_domain
+        and links.source_url = staged.source_url
+)

@@ -1,0 +1,274 @@
+"""The shared delimited-text reader (formats/text.py) on bytes written the way vendors write them."""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+
+from dagster_project.formats.base import TableFormat, UnrecognisedExport
+from dagster_project.formats.text import (
+    UTF8_REPLACED,
+    SampledTableFormat,
+    decode,
+    find_table,
+    normalise_header,
+    read_table,
+)
+
+
+def _identity(name: str, *required: str) -> TableFormat:
+    """A format claiming headers that contain `required`, passing the string frame through."""
+    return TableFormat(
+        name=name,
+        kind="backlinks",
+        source_tool="test",
+        matches=lambda headers: set(required) <= set(headers),
+        to_canonical=lambda frame: frame,
+    )
+
+
+ABC = _identity("abc", "a", "b", "c")
+
+
+def _read(data: bytes, *formats: TableFormat):
+    return read_table(data, "export.csv", list(formats) or [ABC])
+
+
+def _rejected(parsed) -> list[tuple[int, str]]:
+    return list(parsed.rejected.select("row_number", "reason").iter_rows())
+
+
+# --- decode ---------------------------------------------------------------------------------
+
+
+def test_utf16le_with_bom():
+    text, encoding = decode("\ufeffa\tb\r\n1\t2\r\n".encode("utf-16-le"))
+    assert (text, encoding) == ("a\tb\r\n1\t2\r\n", "utf-16-le")
+
+
+def test_utf16be_with_bom():
+    assert decode("\ufeffa,b\n".encode("utf-16-be")) == ("a,b\n", "utf-16-be")
+
+
+def test_utf16_without_bom_by_nul_pattern():
+    assert decode("a,b\n1,2\n".encode("utf-16-le")) == ("a,b\n1,2\n", "utf-16-le")
+    assert decode("a,b\n1,2\n".encode("utf-16-be")) == ("a,b\n1,2\n", "utf-16-be")
+
+
+def test_utf8_bom_is_removed():
+    assert decode("\ufeffa,b\n".encode()) == ("a,b\n", "utf-8-sig")
+
+
+def test_damaged_utf8_is_kept_utf8_with_replacement():
+    text, encoding = decode("a,b\nhéllo,1\n".encode() + b"bad\xff,2\n")
+    assert encoding == UTF8_REPLACED
+    assert "héllo" in text and "bad\ufffd" in text
+
+
+def test_legacy_cp1252_is_not_read_as_utf8():
+    text, encoding = decode("Página de enlace,Último rastreo\n".encode("cp1252"))
+    assert text.startswith("Página de enlace,Último rastreo")
+    assert encoding != UTF8_REPLACED
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"", "empty"),
+        (b"  \r\n\t\n", "only whitespace"),
+        ("\ufeff \r\n".encode("utf-16-le"), "only whitespace"),
+        (b"PK\x03\x04\x14\x00\x00\x00\x08\x00binary", "binary"),
+    ],
+)
+def test_empty_whitespace_and_binary_files_are_rejected(data, message):
+    with pytest.raises(UnrecognisedExport, match=message):
+        decode(data)
+
+
+# --- headers --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("Traffic ", "traffic"),  # §9.2 Ahrefs trailing space
+        ("\ufeffReferring page title", "referring page title"),  # §9.1 BOM glued to the first name
+        ('"Source url"', "source url"),
+        ("  Number of   Domains\tLinking ", "number of domains linking"),
+        ("Only rel=nofollow", "only rel=nofollow"),
+    ],
+)
+def test_normalise_header(raw, expected):
+    assert normalise_header(raw) == expected
+
+
+def test_find_table_skips_preamble_and_blank_rows():
+    text = "Report for example.com\nDate: 2026-09-28\n,,\n\n\nA,B,C\n1,2,3\n"
+    fmt, index, delimiter = find_table(text, [ABC])
+    assert (fmt.name, index, delimiter) == ("abc", 5, ",")
+
+
+@pytest.mark.parametrize("delimiter", ["\t", ",", ";"])
+def test_find_table_tries_every_delimiter(delimiter):
+    assert find_table(delimiter.join("abc") + "\n", [ABC])[2] == delimiter
+
+
+def test_first_registered_format_wins():
+    first, second = _identity("first", "a"), _identity("second", "a", "b")
+    assert find_table("a,b,c\n", [first, second])[0].name == "first"
+
+
+def test_unknown_header_is_named_in_the_error():
+    with pytest.raises(UnrecognisedExport, match="not a supported export: header 'x, y, z' matches no known format"):
+        _read(b"x,y,z\n1,2,3\n")
+
+
+def test_sampled_format_needs_its_rows_to_agree():
+    urls = SampledTableFormat(
+        name="urls",
+        kind="backlinks",
+        source_tool="test",
+        matches=lambda h: len(h) == 1,
+        to_canonical=lambda f: f,
+        matches_rows=lambda h, rows: bool(rows) and all(r[0].startswith("http") for r in rows),
+    )
+    assert find_table("Seite\nhttps://a.example/\nhttps://b.example/\n", [urls])[0].name == "urls"
+    with pytest.raises(UnrecognisedExport):
+        find_table("Seite\nnot a url\n", [urls])
+
+
+# --- splitting rows -------------------------------------------------------------------------
+
+
+def test_rows_keep_row_number_and_original_text():
+    parsed = _read(b"a,b,c\r\n1,2,3\r\n4,5,6\r\n")
+    assert parsed.rows.select("row_number", "a", "raw").rows() == [(1, "1", "1,2,3"), (2, "4", "4,5,6")]
+    assert parsed.rejected.height == 0
+
+
+def test_wrong_field_counts_are_quarantined_not_dropped():
+    parsed = _read(b"a,b,c\n1,2,3\n4,5\n6,7,8,9,10\n11,12,13\n")
+    assert parsed.rows["row_number"].to_list() == [1, 4]
+    assert parsed.rejected.rows() == [
+        (2, "row has 2 fields, header has 3", "4,5"),
+        (3, "row has 5 fields, header has 3", "6,7,8,9,10"),
+    ]
+    assert parsed.rows_read == 4
+
+
+def test_trailing_all_empty_row_is_counted_as_empty_row():
+    parsed = _read(b"a,b,c\n1,2,3\n,,\n")  # Semrush audit re-saved by Excel
+    assert parsed.rows.height == 1
+    assert _rejected(parsed) == [(2, "empty row")]
+
+
+def test_short_all_empty_row_is_an_empty_row_too():
+    assert _rejected(_read(b"a,b,c\n1,2,3\n,\n")) == [(2, "empty row")]
+
+
+def test_commas_inside_quoted_urls_and_anchors():  # §9.12
+    parsed = _read(b'a,b,c\n"https://x.example/?q=a,b","chef, knife",3\n')
+    assert parsed.rows.select("a", "b", "c").rows() == [("https://x.example/?q=a,b", "chef, knife", "3")]
+
+
+def test_multi_line_cell_stays_one_row():  # §9.12
+    parsed = _read(b'a,b,c\n1,"line one\nline two",3\n4,5,6\n')
+    assert parsed.rows["b"].to_list() == ["line one\nline two", "5"]
+    assert parsed.rows["row_number"].to_list() == [1, 2]
+    assert parsed.rows["raw"][0] == "1,line one\nline two,3"  # fields re-joined when lines != rows
+
+
+def test_stray_quote_inside_a_field_is_literal():  # §9.13 (Polars would abort the file here)
+    parsed = _read(b'a,b,c\n5" chef knife,2,3\n4,5,6\n')
+    assert parsed.rows["a"].to_list() == ['5" chef knife', "4"]
+
+
+def test_url_with_spaces_or_at_passes_through():  # §9.13
+    parsed = _read(b"a,b,c\nhttp://x.example/a b,http://u@y.example/,3\n")
+    assert parsed.rows.select("a", "b").rows() == [("http://x.example/a b", "http://u@y.example/")]
+
+
+def test_duplicate_rows_are_all_kept():  # §9.10, deduplication belongs to the models
+    parsed = _read(b"a,b,c\n1,2,3\n1,2,3\n")
+    assert parsed.rows["row_number"].to_list() == [1, 2]
+
+
+def test_undecodable_bytes_quarantine_only_their_row():
+    data = "a,b,c\nhéllo,1,2\n".encode() + b"bad\xff\xfe,3,4\nok,5,6\n"
+    parsed = _read(data)
+    assert parsed.rows["a"].to_list() == ["héllo", "ok"]
+    assert _rejected(parsed) == [(2, "undecodable bytes")]
+
+
+def test_repeated_header_row_is_quarantined():
+    parsed = _read(b"a,b,c\n1,2,3\na,b,c\n4,5,6\n")
+    assert _rejected(parsed) == [(2, "repeated header row")]
+    assert parsed.rows["row_number"].to_list() == [1, 3]
+
+
+def test_header_only_file_has_no_rows():
+    parsed = _read(b"a,b,c\r\n\r\n")
+    assert parsed.rows.height == 0 and parsed.rejected.height == 0
+
+
+def test_utf16_tsv_all_quoted_crlf():  # §9.1
+    text = '\ufeff"a"\t"b"\t"c"\r\n"x, y"\t"2"\t""\r\n'
+    parsed = _read(text.encode("utf-16-le"))
+    assert parsed.rows.select("a", "b", "c").rows() == [("x, y", "2", "")]
+
+
+def test_semicolon_file_with_decimal_comma():  # §9.3
+    parsed = _read("a;b;c\n4,2%;11,7;\"10,00 %\"\n".encode())
+    assert parsed.rows.select("a", "b", "c").rows() == [("4,2%", "11,7", "10,00 %")]
+
+
+def test_legacy_encoding_is_settled_by_the_header():
+    fmt = _identity("es", "página de enlace", "último rastreo")
+    parsed = read_table("Página de enlace,Último rastreo\nhttps://a.example/ñ,28/09/2026\n".encode("cp1252"), "f", [fmt])
+    assert parsed.rows["página de enlace"].to_list() == ["https://a.example/ñ"]
+    assert parsed.notes == ["decoded as cp1252"]
+
+
+def test_duplicate_and_empty_header_names_get_unique_columns():
+    parsed = _read(b"a,b,c,,c\n1,2,3,4,5\n")
+    assert parsed.rows.columns[:5] == ["a", "b", "c", "column_4", "c_2"]
+
+
+def test_rows_and_rejections_account_for_every_data_row():
+    lines = [b"a,b,c"] + [b"%d,x,y" % i if i % 7 else b"%d,broken" % i for i in range(1, 501)]
+    parsed = _read(b"\n".join(lines) + b"\n")
+    numbers = sorted(parsed.rows["row_number"].to_list() + parsed.rejected["row_number"].to_list())
+    assert numbers == list(range(1, 501))
+    assert parsed.rejected.height == 500 // 7
+
+
+def test_preprocess_rewrites_before_splitting():
+    fmt = TableFormat(
+        name="pre",
+        kind="rankings",
+        source_tool="test",
+        matches=lambda h: h[:2] == ["k", "v"],
+        to_canonical=lambda f: f,
+        preprocess=lambda text: text.replace("|", ","),
+    )
+    parsed = read_table(b"k,v\none|1\n", "f", [fmt])
+    assert parsed.rows.select("k", "v").rows() == [("one", "1")]
+
+
+def test_canonical_frame_gets_raw_back_even_if_format_filters_rows():
+    dropper = TableFormat(
+        name="drop",
+        kind="backlinks",
+        source_tool="test",
+        matches=lambda h: h == ["a", "b"],
+        to_canonical=lambda f: f.filter(pl.col("a") != "skip").select("row_number", "a"),
+    )
+    parsed = read_table(b"a,b\nskip,1\nkeep,2\n", "f", [dropper])
+    assert parsed.rows.rows() == [(2, "keep", "keep,2")]
+
+
+def test_central_european_code_page_chosen_when_only_it_gives_the_header():
+    fmt = _identity("cs", "nejčastější dotazy", "kliknutí")
+    parsed = read_table("Nejčastější dotazy;Kliknutí\nnůž;4\n".encode("cp1250"), "f", [fmt])
+    assert parsed.rows["nejčastější dotazy"].to_list() == ["nůž"]
+    assert parsed.notes == ["decoded as cp1250"]
