@@ -7,6 +7,7 @@ failed; 2 bad usage or configuration (nothing changed).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from dataclasses import dataclass, field
@@ -23,7 +24,10 @@ from dagster_project.config import ConfigError, load_config
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
-console = Console(highlight=False)
+# Bound to the real stdout now: during a run, library chatter (dbt's log lines) is redirected to
+# a log file, and only our progress lines reach the user. Wide when piped, so tables don't fold.
+_STDOUT = sys.stdout
+console = Console(file=_STDOUT, highlight=False, width=None if _STDOUT.isatty() else 160)
 err_console = Console(stderr=True, highlight=False)
 
 
@@ -86,17 +90,23 @@ def run_refresh_job(job_name: str = "refresh", progress_listener=None, **execute
     from dagster_project import progress
     from dagster_project.definitions import defs
 
-    definitions = defs()
-    job = definitions.resolve_job_def(job_name)
-    instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
     unsubscribe = progress.subscribe(progress_listener) if progress_listener else (lambda: None)
+    log_path = run_log_path()
     try:
-        result = job.execute_in_process(
-            instance=instance,
-            raise_on_error=False,
-            run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
-            **execute_kwargs,
-        )
+        with (
+            open(log_path, "w", encoding="utf-8") as log_file,
+            contextlib.redirect_stdout(log_file),
+            contextlib.redirect_stderr(log_file),
+        ):
+            # Loading the definitions may run `dbt parse`; its chatter belongs in the log too.
+            job = defs().resolve_job_def(job_name)
+            instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
+            result = job.execute_in_process(
+                instance=instance,
+                raise_on_error=False,
+                run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
+                **execute_kwargs,
+            )
     finally:
         unsubscribe()
     outcome = RunOutcome(success=result.success)
@@ -114,6 +124,14 @@ def run_refresh_job(job_name: str = "refresh", progress_listener=None, **execute
         elif event.event_type_value == "ASSET_MATERIALIZATION":
             pass
     return outcome
+
+
+def run_log_path() -> Path:
+    """dbt's and Dagster's detailed output of the last run, next to the warehouse (never committed)."""
+    warehouse = settings.resolve().warehouse
+    folder = warehouse.parent / "logs"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / f"{warehouse.stem}-last-run.log"
 
 
 def _check_reason(metadata) -> str:
@@ -144,9 +162,9 @@ class ProgressPrinter:
         elif event == "model":
             self.models += 1
             if self.models == 1:
-                console.print("[bold]Building models[/] (dbt)")
-            console.print(f"  [dim]built[/] {data['name']}")
+                console.print("[bold]Building models[/] (dbt build: models, tests, contracts)")
         elif event == "published":
+            console.print(f"  {self.models} models built")
             console.print(f"[bold]Published[/] {data['path']}")
 
 
@@ -178,6 +196,7 @@ def _fmt(value) -> str:
 
 
 def report_outcome(outcome: RunOutcome, rejected_this_run: list[tuple[str, str]]) -> int:
+    console.print(f"[dim]Detailed log: {run_log_path()}[/]")
     console.print(
         f"[bold]Checks:[/] {outcome.passed_checks} passed, "
         + (f"[red]{len(outcome.failed_checks)} failed[/]" if outcome.failed_checks else "0 failed")

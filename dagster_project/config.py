@@ -71,6 +71,58 @@ class Thresholds(_Strict):
     # snapshot drift: a site's referring domains or links moving more than this share between
     # two snapshots of the same tool is a warning
     drift_max_change: float = Field(0.5, ge=0, le=10)
+    # freshness: a tool's newest backlink snapshot of a site older than this many days is a warning
+    # (monthly exports plus two weeks' grace)
+    freshness_max_age_days: int = Field(45, ge=1, le=3650)
+
+    # --- profile health flags (marts.profile_diversity); practitioner ranges, flags to review
+    partial_match_max_share: float = Field(0.20, ge=0, le=1)  # partial match typically 5-20%
+    generic_max_share: float = Field(0.25, ge=0, le=1)  # generic typically 10-25%
+    branded_min_share: float = Field(0.35, ge=0, le=1)  # branded typically 35-60%
+    domain_hhi_max: float = Field(2500, ge=0, le=10000)  # HHI > 2,500 = highly concentrated
+
+    # --- lost links: absence from a later snapshot of the same tool and export type only counts
+    # when that snapshot holds at least this share of the links of the last snapshot that had
+    # the link (a vendor's smaller/capped export is not a wave of losses)
+    lost_min_snapshot_ratio: float = Field(0.5, ge=0, le=1)
+
+    # --- velocity (marts.link_velocity*): modified z-score (Iglewicz-Hoaglin) over a trailing window
+    velocity_window_weeks: int = Field(12, ge=2, le=260)
+    velocity_window_days: int = Field(28, ge=2, le=366)
+    velocity_min_periods: int = Field(4, ge=2)  # fewer trailing periods: no z-score
+    robust_z_threshold: float = Field(3.5, gt=0)  # |M| > 3.5 is an outlier
+    velocity_spike_min_domains: int = Field(5, ge=0)  # a spike also needs this many above the median
+
+    # --- topics: keyword-cluster weights per field (title > URL path > anchor > domain tokens)
+    topic_weight_title: float = Field(3.0, ge=0)
+    topic_weight_path: float = Field(2.0, ge=0)
+    topic_weight_vendor: float = Field(1.5, ge=0)  # vendor categories, e.g. Majestic Topical Trust Flow
+    topic_weight_anchor: float = Field(1.0, ge=0)
+    topic_weight_domain: float = Field(1.0, ge=0)
+    topic_min_score: float = Field(1.0, ge=0)  # below it the domain stays 'unassigned'
+    topic_gap_min_share: float = Field(0.05, ge=0, le=1)  # competitors' median share this much above the site's = under-covered
+
+    # --- competitor gaps (link intersect; common tool defaults)
+    gap_min_competitors: int = Field(2, ge=1)  # links to at least N competitors
+    gap_min_authority: float = Field(25, ge=0, le=100)  # consensus authority (percentile scale)
+    gap_follow_only: bool = True  # only domains with a followed link to a competitor
+    gap_exclude_platforms: bool = True  # drop platform / UGC / CDN noise (seed platform_domains)
+    gap_offtopic_factor: float = Field(0.5, ge=0, le=1)  # score multiplier without a topic match
+
+    # --- toxicity (conservative: Google ignores most spam; only clear cases become candidates)
+    toxicity_candidate_threshold: float = Field(60, ge=0, le=100)
+    toxicity_min_signals: int = Field(2, ge=1)  # and at least this many independent signals
+    moz_spam_medium: float = Field(31, ge=0, le=100)  # Moz: 31-60 medium, 61-100 high
+    moz_spam_high: float = Field(61, ge=0, le=100)
+    semrush_toxicity_medium: float = Field(45, ge=0, le=100)  # Semrush: 45-59 potentially toxic
+    semrush_toxicity_high: float = Field(60, ge=0, le=100)  # 60-100 toxic
+    cf_tf_ratio_max: float = Field(6.58, gt=0)  # Majestic Million upper inner fence of CF/TF
+    cf_tf_min_citation_flow: float = Field(10, ge=0)  # the ratio means nothing on tiny CF
+    external_links_max: int = Field(150, ge=1)  # outbound links on the linking page
+    domain_min_hyphens: int = Field(2, ge=1)  # domain-name shape: hyphens in the first label
+    domain_min_digits: int = Field(2, ge=1)  # ... digits in the first label
+    domain_max_label_length: int = Field(20, ge=1)  # ... length of the first label
+    subnet_min_domains: int = Field(5, ge=2)  # referring domains on one IPv4 /24 = link network
 
 
 class Config(_Strict):

@@ -8,6 +8,7 @@ the new version is landed and the old one superseded.
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,6 +29,14 @@ def _hash(path: Path) -> str:
     return digest.hexdigest()
 
 
+def relative_name(path: Path, inbox: Path) -> str:
+    """`path` relative to the inbox, as posix text. Bytes of a name that are not UTF-8 (a Latin-1
+    name on a UTF-8 file system) become `\\xe9` escapes: a stable name that DuckDB, the audit and
+    the terminal can hold (Python's surrogate escapes cannot be encoded, and crashed the load)."""
+    relative = Path(path).relative_to(inbox).as_posix()
+    return os.fsencode(relative).decode("utf-8", errors="backslashreplace")
+
+
 def scan(inbox: Path) -> list[InboxFile]:
     """Every regular file under the inbox (hidden files and folders skipped), in a stable order."""
     inbox = Path(inbox)
@@ -38,7 +47,7 @@ def scan(inbox: Path) -> list[InboxFile]:
         relative = path.relative_to(inbox)
         if any(part.startswith(".") for part in relative.parts) or not path.is_file():
             continue
-        found.append(InboxFile(path, relative.as_posix(), _hash(path), path.stat().st_size))
+        found.append(InboxFile(path, relative_name(path, inbox), _hash(path), path.stat().st_size))
     return found
 
 

@@ -21,7 +21,9 @@ from dagster_project import schema
 from dagster_project.config import Config
 from dagster_project.formats.base import ParsedExport, UnrecognisedExport
 from dagster_project.formats.registry import parse_export
+from dagster_project.inbox import relative_name
 from dagster_project.normalise.urls import normalise_url_column
+from dagster_project.quality import rules
 
 log = logging.getLogger(__name__)
 
@@ -44,16 +46,19 @@ def sha256_of(data: bytes) -> str:
 
 
 def date_from_name(relative_path: str) -> dt.date | None:
-    """The snapshot date vendors put in file names; the file name wins over its folders."""
-    parts = list(reversed(Path(relative_path).parts))
-    for part in parts:
+    """The snapshot date vendors put in file names: the leftmost valid date of the file name
+    (Semrush writes the data date before the export time), else of its folders, innermost first."""
+    for part in reversed(Path(relative_path).parts):
+        found = []
         for pattern, groups in _DATE_PATTERNS:
             for match in pattern.finditer(part):
                 try:
                     year, month, day = groups(match)
-                    return dt.date(int(year), int(month), int(day))
+                    found.append((match.start(), dt.date(int(year), int(month), int(day))))
                 except (TypeError, ValueError):
                     continue
+        if found:
+            return min(found)[1]
     return None
 
 
@@ -121,7 +126,8 @@ def _normalise_urls(parsed: ParsedExport) -> pl.DataFrame:
     required = REQUIRED_URL[parsed.kind]
     if required:
         missing = pl.col(required).is_null() if required in present else pl.lit(True)
-        reasons.insert(0, pl.when(missing).then(pl.lit(f"missing {required}")))
+        # after the URL errors: a rejected URL is nulled, and its own reason says more
+        reasons.append(pl.when(missing).then(pl.lit(f"missing {required}")))
     reason = pl.coalesce(reasons) if reasons else pl.lit(None, dtype=pl.String)
     return lf.with_columns(reason.alias("_reason")).collect()
 
@@ -137,15 +143,23 @@ def land_bytes(relative_path: str, data: bytes, config: Config, modified: dt.dat
         log.exception("parser failed on %s", relative_path)
         return rejected_file(relative_path, data, f"could not parse ({type(exc).__name__}: {exc})")
 
+    today = dt.datetime.now(dt.UTC).date()
     rows = _normalise_urls(parsed)
+    # absurd values (DR 250, a first-seen date in 2099) are quarantined here, with the rule's
+    # reason, so the blocking quality checks never fail on vendor data (quality/rules.py)
+    violation = rules.first_violation(parsed.kind, rows.columns, today)
+    rows = rows.with_columns(pl.coalesce(pl.col("_reason"), violation).alias("_reason"))
     good = rows.filter(pl.col("_reason").is_null())
     bad = rows.filter(pl.col("_reason").is_not_null())
 
-    snapshot, snapshot_source = date_from_name(relative_path), "name"
-    if snapshot is None and parsed.snapshot_hint is not None:
-        snapshot, snapshot_source = parsed.snapshot_hint, "contents"
-    if snapshot is None:
-        snapshot, snapshot_source = (modified or dt.datetime.now()).date(), "mtime"
+    # The first plausible date wins: a 2099 in a file name or a 1970 mtime is not a snapshot date.
+    candidates = [
+        (date_from_name(relative_path), "name"),
+        (parsed.snapshot_hint, "contents"),
+        ((modified or dt.datetime.now()).date(), "mtime"),
+        (today, "ingested"),
+    ]
+    snapshot, snapshot_source = next((d, s) for d, s in candidates if rules.date_in_window(d, today))
 
     folder_site = site_from_folder(relative_path, config)
     lineage = {
@@ -208,7 +222,7 @@ def _dominant_site(rows: pl.DataFrame, kind: str, config: Config) -> str | None:
 
 
 def land_file(path: Path, inbox: Path, config: Config) -> LandedFile:
-    relative = path.relative_to(inbox).as_posix()
+    relative = relative_name(path, inbox)
     try:
         data = path.read_bytes()
         modified = dt.datetime.fromtimestamp(path.stat().st_mtime)

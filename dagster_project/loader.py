@@ -64,24 +64,23 @@ def ingest_inbox(
 
     `select(file, None)` may restrict which new files are landed (partitions use it)."""
     files = inbox_mod.scan(inbox)
+    report = IngestReport(files_seen=len(files))
+    # One connection for the whole loop (nothing else writes meanwhile); each file commits in its
+    # own transaction, so a crash loses at most the file in flight, never half of one.
     with warehouse.connect(db_path) as con:
         warehouse.ensure_tables(con)
         warehouse.write_config(con, config)
         known = set(con.sql("select file_name, sha256 from audit.ingest_files").fetchall())
-    plan = inbox_mod.plan(files, known)
-    report = IngestReport(files_seen=len(files), files_unchanged=len(plan.unchanged))
-    for f in plan.new:
-        if select is not None and not select(f, None):
-            continue
-        landed = land_file(f.path, inbox, config)
-        # One short connection per file: a crash loses at most the file in flight, and the
-        # audit row and its rows commit together.
-        with warehouse.connect(db_path) as con:
+        plan = inbox_mod.plan(files, known)
+        report.files_unchanged = len(plan.unchanged)
+        for f in plan.new:
+            if select is not None and not select(f, None):
+                continue
+            landed = land_file(f.path, inbox, config)
             warehouse.record_landed(con, landed)
-        report.add(landed)
-        if on_file:
-            on_file(landed)
-    with warehouse.connect(db_path) as con:
+            report.add(landed)
+            if on_file:
+                on_file(landed)
         for f, holder in plan.duplicates:
             warehouse.record_duplicate(con, f.relative, f.sha256, f.size, holder)
             report.files_duplicate += 1

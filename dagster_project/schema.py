@@ -66,6 +66,7 @@ MENTION: dict[str, pl.DataType] = {
     "sentiment": pl.Float64(),  # -1 .. 1
     "source_type": pl.String(),  # news / blog / forum / social / video / web ...
     "language": pl.String(),
+    "country": pl.String(),
     "reach": pl.Float64(),
 }
 

@@ -77,6 +77,102 @@ SECTIONS: list[tuple[str, list[str], str, str | None]] = [
         """,
         None,
     ),
+    (
+        "Top unlinked-mention leads",
+        ["marts.unlinked_mentions"],
+        """
+        select lead_rank as rank, mention_domain, round(lead_score, 2) as score, round(authority) as authority,
+               links_to_competitor as links_competitor, topic, mention_url
+        from marts.unlinked_mentions
+        where lead_rank <= 10
+        order by site_domain, lead_rank
+        """,
+        "pages mentioning the brand on domains with no live link; all: select * from marts.unlinked_mentions",
+    ),
+    (
+        "Topics where links and rankings diverge",
+        ["marts.links_vs_rankings_topics"],
+        """
+        select site_domain, topic, divergence, live_referring_domains as referring_domains,
+               round(links_share, 2) as links_share, round(avg_position, 1) as avg_position,
+               keywords_ranking || '/' || keywords_tracked as ranking, week_start as as_of
+        from marts.links_vs_rankings_topics
+        where is_latest_week and is_diverging
+        order by site_domain, divergence, topic
+        """,
+        "latest week per topic; history: select * from marts.links_vs_rankings_topics",
+    ),
+]
+
+
+# The link-intelligence marts' headlines (diversity, velocity spikes, gaps, topics, disavow).
+SECTIONS += [
+    (
+        "Link profile diversity (latest snapshot)",
+        ["marts.profile_diversity"],
+        """
+        select site_domain, snapshot_date, referring_domains, domain_hhi, domain_gini,
+               round(domain_evenness, 3) as evenness, round(tld_entropy, 3) as tld_entropy,
+               round(follow_share, 3) as follow, round(branded_share, 3) as branded,
+               round(exact_match_share, 3) as exact_match, health_flags
+        from marts.profile_diversity
+        where is_latest_snapshot
+        order by site_role desc, site_domain
+        """,
+        "every snapshot and share: select * from marts.profile_diversity",
+    ),
+    (
+        "Link velocity spikes (weekly)",
+        ["marts.link_velocity"],
+        """
+        select site_domain, period_start as week,
+               case when is_spike and is_loss_spike then 'new + lost' when is_spike then 'new' else 'lost' end as spike,
+               new_referring_domains as new, lost_referring_domains as lost,
+               new_trailing_median as usual_new, robust_z
+        from marts.link_velocity
+        where is_spike or is_loss_spike
+        order by period_start desc, site_domain
+        limit 10
+        """,
+        "every week: select * from marts.link_velocity (days: marts.link_velocity_daily)",
+    ),
+    (
+        "Top competitor gaps",
+        ["marts.competitor_gaps"],
+        """
+        select opportunity_rank as rank, source_domain, competitors_linked, competitor_domains,
+               round(authority, 1) as authority, topic, round(opportunity_score, 1) as score,
+               count(*) over () as opportunities
+        from marts.competitor_gaps
+        where is_opportunity
+        order by opportunity_rank
+        limit 10
+        """,
+        "all gaps and why some are left out: select * from marts.competitor_gaps order by opportunity_score desc",
+    ),
+    (
+        "Topic gaps (the site's share vs the competitors' median)",
+        ["marts.topical_coverage"],
+        """
+        select topic, referring_domains, round(share, 3) as share,
+               round(competitor_median_share, 3) as competitor_median_share, round(coverage_gap, 3) as gap
+        from marts.topical_coverage
+        where site_role = 'site' and is_under_covered
+        order by coverage_gap desc
+        """,
+        "every topic and site: select * from marts.topical_coverage",
+    ),
+    (
+        "Disavow candidates",
+        ["marts.disavow_candidates"],
+        """
+        select count(*) as entries, count(*) filter (where entry_type = 'domain') as domains,
+               count(*) filter (where entry_type = 'url') as urls,
+               min(toxicity_score) as min_toxicity, count(*) filter (where seen_by_google) as seen_by_google
+        from marts.disavow_candidates
+        """,
+        "review, then write the file: backlinks disavow --out disavow.txt [--previous last-upload.txt]",
+    ),
 ]
 
 

@@ -82,7 +82,11 @@ def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
     for name in ("raw", "audit", "config"):
         con.execute(f"create schema if not exists {name}")
     for kind in schema.KINDS:
-        con.execute(f"create table if not exists raw.{kind} ({_columns_ddl(schema.full_schema(kind))})")
+        columns = schema.full_schema(kind)
+        con.execute(f"create table if not exists raw.{kind} ({_columns_ddl(columns)})")
+        # A warehouse built by an older version gains new columns (null for old rows).
+        for name, dtype in columns.items():
+            con.execute(f'alter table raw.{kind} add column if not exists "{name}" {_sql_type(dtype)}')
     con.execute(AUDIT_INGEST_FILES)
     con.execute(f"create table if not exists audit.quarantine ({_columns_ddl(schema.QUARANTINE)})")
     con.execute(AUDIT_REFRESHES)

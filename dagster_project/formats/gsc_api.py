@@ -45,7 +45,7 @@ def _load(data: bytes, file_name: str) -> tuple[list, list[str] | None, str | No
     """-> (rows, declared dimensions or None, site URL or None)."""
     try:
         doc = json.loads(data.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:  # deep nesting: hostile, not ours
         raise UnrecognisedExport(f"{file_name}: not valid UTF-8 JSON ({exc})") from exc
     if isinstance(doc, list):
         return doc, None, None

@@ -22,7 +22,7 @@ SOURCE_TYPE = ("source type", "source_type", "source", "type", "media type")
 LANGUAGE = ("language", "lang")
 REACH = ("reach", "influence", "influence score", "audience")
 SENTIMENT = ("sentiment", "tone")
-# `country` is recognised (it is in Mention's export) but the mention schema has no country column.
+COUNTRY = ("country", "country code")
 
 
 def _matches(headers: list[str]) -> bool:
@@ -42,6 +42,7 @@ def _to_canonical(frame: pl.DataFrame) -> pl.DataFrame:
         c.sentiment(pick(cols, *SENTIMENT)).alias("sentiment"),
         c.source_type(pick(cols, *SOURCE_TYPE)).alias("source_type"),
         c.first_text(cols, *LANGUAGE).str.to_lowercase().alias("language"),
+        c.first_text(cols, *COUNTRY).alias("country"),
         values.to_float(pick(cols, *REACH)).alias("reach"),
     )
 

@@ -38,6 +38,7 @@ def _to_canonical(frame: pl.DataFrame) -> pl.DataFrame:
         c.sentiment(pick(cols, "sentiment")).alias("sentiment"),
         c.source_type(pick(cols, "source_type", "extra_source_attributes.type")).alias("source_type"),
         c.first_text(cols, "lang", "language").str.to_lowercase().alias("language"),
+        c.first_text(cols, "extra_source_attributes.world_data.country", "country").alias("country"),
         values.to_float(pick(cols, "reach", "extra_source_attributes.reach")).alias("reach"),
     )
 

@@ -202,7 +202,7 @@ def normalise_url_column(
     lf = lf.with_columns(u.str.extract(_SCHEME_RE, 1).str.to_lowercase().alias(t["scheme"]))
     scheme = c["scheme"]
     is_web = scheme.is_in(["http", "https"])
-    # The rarer shapes are tested only on the rows that can have them (a null row costs nothing).
+    # The rarer shapes are tested only on the rows that can have them (a null row costs little).
     no_scheme = scheme.is_null() | pl.when(~is_web).then(u).str.contains(_HOST_PORT_RE)
     relative = pl.when(no_scheme).then(u).str.contains(r"^(?:[?#]|[/\\](?:[^/\\]|$))")
     # kind: "web" (http/https), "bare" (no scheme: http is implied), "relative", or the scheme.

@@ -25,7 +25,8 @@ _TRUE = ["true", "t", "yes", "y", "1", "+", "x", "on", "✓", "✔"]
 # `-` and `-1` are false here (Excel/Brand24 style), unlike numbers where `-` means missing.
 _FALSE = ["false", "f", "no", "n", "0", "-", "-1", "off", "–"]
 _BOOL_MAP = {**dict.fromkeys(_TRUE, True), **dict.fromkeys(_FALSE, False)}
-_BOOL_CASED = {**_BOOL_MAP, **{k.upper(): v for k, v in _BOOL_MAP.items()}, **{k.title(): v for k, v in _BOOL_MAP.items()}}
+# the spellings vendors actually write (`true`, `TRUE`, `True`), matched without lowercasing
+_BOOL_CASED = {variant: v for k, v in _BOOL_MAP.items() for variant in (k, k.upper(), k.title())}
 
 _DT = pl.Datetime("us")
 Attempt = Callable[[pl.Series], pl.Series]
@@ -51,21 +52,20 @@ def _ladder(s: pl.Series, attempts: list[Attempt], dtype: pl.DataType) -> pl.Ser
     return out
 
 
-def _bool_series(s: pl.Series) -> pl.Series:
-    def as_written(x: pl.Series) -> pl.Series:  # `true`, `TRUE`, `Yes`: no lowercasing pass needed
-        return x.replace_strict(_BOOL_CASED, default=None, return_dtype=pl.Boolean)
-
-    def lowered(x: pl.Series) -> pl.Series:
-        return x.str.to_lowercase().replace_strict(_BOOL_MAP, default=None, return_dtype=pl.Boolean)
-
-    return _ladder(s, [as_written, lowered], pl.Boolean())
+def _bool_series(s: pl.Series, empty: bool | None) -> pl.Series:
+    s = s.cast(pl.String)
+    out = s.replace_strict(_BOOL_CASED, default=None, return_dtype=pl.Boolean)  # `true`, `TRUE`, `Yes`
+    todo = (out.is_null() & s.is_not_null()).arg_true()
+    if todo.len():  # padded or odd-cased spellings, and blanks
+        rest = s.gather(todo).str.strip_chars()
+        parsed = rest.str.to_lowercase().replace_strict(_BOOL_MAP, default=None, return_dtype=pl.Boolean)
+        out = out.scatter(todo, parsed.set(rest == "", empty) if empty is not None else parsed)
+    return out.set(s.is_null(), empty) if empty is not None else out
 
 
 def to_bool(e: pl.Expr, empty: bool | None = None) -> pl.Expr:
     """true/TRUE/Yes/Y/1/+/x/on -> True; false/No/0/-/-1/off -> False; empty/null -> `empty`; other -> null."""
-    parsed = e.map_batches(_bool_series, return_dtype=pl.Boolean, is_elementwise=True)
-    blank = e.is_null() | (e.cast(pl.String).str.strip_chars() == "")
-    return pl.when(blank).then(pl.lit(empty, dtype=pl.Boolean)).otherwise(parsed)
+    return e.map_batches(lambda s: _bool_series(s, empty), return_dtype=pl.Boolean, is_elementwise=True)
 
 
 def flag(e: pl.Expr) -> pl.Expr:
@@ -228,17 +228,22 @@ def to_text(e: pl.Expr) -> pl.Expr:
     return pl.when(s == "").then(None).otherwise(s)
 
 
+_REL_BY_RANK = {3: "sponsored", 2: "ugc", 1: "nofollow", 0: "follow"}
+
+
 def rel_from_flags(
     sponsored: pl.Expr | None = None, ugc: pl.Expr | None = None, nofollow: pl.Expr | None = None
 ) -> pl.Expr:
     """Boolean rel hints -> `sponsored` > `ugc` > `nofollow` > `follow` (the strongest hint wins).
 
-    null when the tool said nothing (every given flag null); `follow` when it said "none of these"."""
-    flags = [(f, name) for f, name in ((sponsored, "sponsored"), (ugc, "ugc"), (nofollow, "nofollow")) if f is not None]
-    if not flags:
+    null when the tool said nothing (every given flag null); `follow` when it said "none of these".
+    Each flag is evaluated once (a rank per flag, the max wins): a when/then chain would evaluate
+    each parser twice in eager mode."""
+    ranked = [
+        flag_expr.cast(pl.Int8) * rank
+        for flag_expr, rank in ((sponsored, 3), (ugc, 2), (nofollow, 1))
+        if flag_expr is not None
+    ]
+    if not ranked:
         return pl.lit(None, dtype=pl.String)
-    rel = pl.when(flags[0][0].fill_null(False)).then(pl.lit(flags[0][1]))
-    for flag_expr, name in flags[1:]:
-        rel = rel.when(flag_expr.fill_null(False)).then(pl.lit(name))
-    known = pl.any_horizontal([f.is_not_null() for f, _ in flags])
-    return rel.when(known).then(pl.lit("follow")).otherwise(pl.lit(None, dtype=pl.String))
+    return pl.max_horizontal(ranked).replace_strict(_REL_BY_RANK, default=None, return_dtype=pl.String)

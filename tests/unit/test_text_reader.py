@@ -272,3 +272,13 @@ def test_central_european_code_page_chosen_when_only_it_gives_the_header():
     parsed = read_table("Nejčastější dotazy;Kliknutí\nnůž;4\n".encode("cp1250"), "f", [fmt])
     assert parsed.rows["nejčastější dotazy"].to_list() == ["nůž"]
     assert parsed.notes == ["decoded as cp1250"]
+
+
+def test_old_mac_cr_line_endings():  # Excel "CSV (Macintosh)"
+    parsed = _read(b"a,b,c\r1,2,3\r4,5,6\r")
+    assert parsed.rows.select("row_number", "a", "raw").rows() == [(1, "1", "1,2,3"), (2, "4", "4,5,6")]
+
+
+def test_huge_single_line_is_rejected_cleanly():
+    with pytest.raises(UnrecognisedExport, match="matches no known format"):
+        _read(b"x," * 2_000_000)

@@ -26,6 +26,7 @@ final as (
         {{ latest_value('rel', 'recency_key') }} as rel,
         {{ latest_value('page_title', 'recency_key') }} as page_title,
         {{ latest_value('language', 'recency_key') }} as language,
+        {{ latest_value('source_ip', 'recency_key') }} as source_ip,
         {{ latest_value('vendor_topic', 'recency_key') }} as vendor_topic,
         {{ latest_value('is_image', 'recency_key') }} as is_image,
         {{ latest_value('is_sitewide', 'recency_key') }} as is_sitewide,

@@ -1,132 +1,100 @@
 -- One row per link per tool per snapshot: "tool T saw link L of site S on date D".
---   1. Rows repeated within a file (Moz lists a URL on consecutive rows, some Ahrefs exports
---      contain every row twice) or across files of the same tool and snapshot collapse to one.
+-- Built from int_backlinks__snapshot_observations (duplicates already merged per snapshot,
+-- incrementally), adding what needs every snapshot at once:
+--   1. One spelling per URL: tools disagree on the scheme and on `www.` (Moz drops the scheme,
+--      so the canonicaliser can only guess http://), so URLs equal but for those are one URL,
+--      spelt as the lexically greatest variant seen in any snapshot (https wins).
 --   2. Rows without a target (GSC) become observations of every link other tools know from the
 --      same source URL to the same site (any snapshot); only a source URL no other tool knows
 --      stays a link with target_url = null.
+-- Both are joins on keys over already-deduplicated rows (no window over raw rows), so this full
+-- rebuild stays cheap next to the per-snapshot work it reads.
 with
 
-backlinks as (
-    select * from {{ ref('stg_raw__backlinks') }}
+snapshot_observations as (
+    select * from {{ ref('int_backlinks__snapshot_observations') }}
 ),
 
--- The row that speaks for a duplicate group: one with an anchor first, then file order.
-ranked as (
-    select
-        *,
-        row_number() over (
-            partition by site_domain, source_url, target_url, source_tool, snapshot_date
-            order by case when anchor is null then 1 else 0 end, file_sha256, row_number
-        ) as duplicate_rank
-    from backlinks
+source_spellings as (
+    select source_url_key, max(source_url) as source_url
+    from snapshot_observations
+    group by source_url_key
 ),
 
-representative as (
-    select * from ranked where duplicate_rank = 1
+target_spellings as (
+    select target_url_key, max(target_url) as target_url
+    from snapshot_observations
+    where target_url_key is not null
+    group by target_url_key
 ),
 
-aggregated as (
+spelled as (
     select
         -- ids
-        site_domain,
-        source_url,
-        target_url,
-        source_tool,
-        snapshot_date,
-        -- attributes: a flag any duplicate raised holds
-        {{ any_true('is_image') }} as is_image,
-        {{ any_true('is_sitewide') }} as is_sitewide,
-        {{ any_true('is_content') }} as is_content,
-        {{ any_true('is_redirect') }} as is_redirect,
-        {{ any_true('is_spam') }} as is_spam,
-        {{ any_true('vendor_is_lost') }} as vendor_is_lost,
-        -- numerics
-        count(*) as raw_rows,
-        count(distinct file_sha256) as files_count,
-        max(external_links) as external_links,
-        max(domain_rating) as domain_rating,
-        max(url_rating) as url_rating,
-        max(domain_authority) as domain_authority,
-        max(page_authority) as page_authority,
-        max(spam_score) as spam_score,
-        max(trust_flow) as trust_flow,
-        max(citation_flow) as citation_flow,
-        max(ascore) as ascore,
-        max(vendor_toxicity) as vendor_toxicity,
-        -- timestamps
-        min(vendor_first_seen) as vendor_first_seen,
-        max(vendor_last_seen) as vendor_last_seen,
-        max(vendor_lost_at) as vendor_lost_at
-    from backlinks
-    group by site_domain, source_url, target_url, source_tool, snapshot_date
-),
-
-deduplicated as (
-    select
-        -- ids
-        aggregated.site_domain,
-        aggregated.source_url,
-        aggregated.target_url,
-        aggregated.source_tool,
-        aggregated.snapshot_date,
-        representative.site_role,
-        representative.source_host,
-        representative.source_domain,
-        representative.target_host,
-        representative.target_domain,
-        representative.export_type,
+        snapshot_observations.site_domain,
+        snapshot_observations.source_url_key,
+        snapshot_observations.target_url_key,
+        source_spellings.source_url,
+        target_spellings.target_url,
+        snapshot_observations.source_tool,
+        snapshot_observations.snapshot_date,
+        snapshot_observations.site_role,
+        {{ url_host('source_spellings.source_url') }} as source_host,
+        snapshot_observations.source_domain,
+        {{ url_host('target_spellings.target_url') }} as target_host,
+        snapshot_observations.target_domain,
+        snapshot_observations.export_type,
         -- attributes
-        representative.anchor,
-        representative.page_title,
-        representative.rel,
-        representative.language,
-        representative.source_ip,
-        representative.vendor_topic,
-        aggregated.is_image,
-        aggregated.is_sitewide,
-        aggregated.is_content,
-        aggregated.is_redirect,
-        aggregated.is_spam,
-        aggregated.vendor_is_lost,
+        snapshot_observations.anchor,
+        snapshot_observations.page_title,
+        snapshot_observations.rel,
+        snapshot_observations.language,
+        snapshot_observations.source_ip,
+        snapshot_observations.vendor_topic,
+        snapshot_observations.is_image,
+        snapshot_observations.is_sitewide,
+        snapshot_observations.is_content,
+        snapshot_observations.is_redirect,
+        snapshot_observations.is_spam,
+        snapshot_observations.vendor_is_lost,
         -- numerics
-        aggregated.raw_rows,
-        aggregated.files_count,
-        aggregated.external_links,
-        aggregated.domain_rating,
-        aggregated.url_rating,
-        aggregated.domain_authority,
-        aggregated.page_authority,
-        aggregated.spam_score,
-        aggregated.trust_flow,
-        aggregated.citation_flow,
-        aggregated.ascore,
-        aggregated.vendor_toxicity,
+        snapshot_observations.raw_rows,
+        snapshot_observations.files_count,
+        snapshot_observations.external_links,
+        snapshot_observations.domain_rating,
+        snapshot_observations.url_rating,
+        snapshot_observations.domain_authority,
+        snapshot_observations.page_authority,
+        snapshot_observations.spam_score,
+        snapshot_observations.trust_flow,
+        snapshot_observations.citation_flow,
+        snapshot_observations.ascore,
+        snapshot_observations.vendor_toxicity,
         -- timestamps
-        aggregated.vendor_first_seen,
-        aggregated.vendor_last_seen,
-        aggregated.vendor_lost_at
-    from aggregated
-    inner join representative
-        on aggregated.site_domain = representative.site_domain
-        and aggregated.source_url = representative.source_url
-        and coalesce(aggregated.target_url, '') = coalesce(representative.target_url, '')
-        and aggregated.source_tool = representative.source_tool
-        and aggregated.snapshot_date = representative.snapshot_date
+        snapshot_observations.vendor_first_seen,
+        snapshot_observations.vendor_last_seen,
+        snapshot_observations.vendor_lost_at
+    from snapshot_observations
+    inner join source_spellings
+        on snapshot_observations.source_url_key = source_spellings.source_url_key
+    left join target_spellings
+        on snapshot_observations.target_url_key = target_spellings.target_url_key
 ),
 
 targeted as (
-    select * from deduplicated where target_url is not null
+    select * from spelled where target_url_key is not null
 ),
 
 untargeted as (
-    select * from deduplicated where target_url is null
+    select * from spelled where target_url_key is null
 ),
 
 -- every link (with a target) any tool ever reported, to attach untargeted rows to
 known_links as (
     select distinct
         site_domain,
-        source_url,
+        source_url_key,
+        target_url_key,
         target_url,
         target_host,
         target_domain
@@ -136,6 +104,8 @@ known_links as (
 untargeted_resolved as (
     select
         untargeted.site_domain,
+        untargeted.source_url_key,
+        known_links.target_url_key,
         untargeted.source_url,
         known_links.target_url,
         untargeted.source_tool,
@@ -177,7 +147,7 @@ untargeted_resolved as (
     from untargeted
     left join known_links
         on untargeted.site_domain = known_links.site_domain
-        and untargeted.source_url = known_links.source_url
+        and untargeted.source_url_key = known_links.source_url_key
 ),
 
 combined as (
@@ -196,8 +166,8 @@ combined as (
         select 1
         from targeted
         where targeted.site_domain = untargeted_resolved.site_domain
-            and targeted.source_url = untargeted_resolved.source_url
-            and targeted.target_url = untargeted_resolved.target_url
+            and targeted.source_url_key = untargeted_resolved.source_url_key
+            and targeted.target_url_key = untargeted_resolved.target_url_key
             and targeted.source_tool = untargeted_resolved.source_tool
             and targeted.snapshot_date = untargeted_resolved.snapshot_date
     )
@@ -206,7 +176,45 @@ combined as (
 final as (
     select
         {{ surrogate_key(['site_domain', 'source_url', 'target_url']) }} as link_id,
-        *
+        site_domain,
+        source_url,
+        target_url,
+        source_tool,
+        snapshot_date,
+        site_role,
+        source_host,
+        source_domain,
+        target_host,
+        target_domain,
+        export_type,
+        anchor,
+        page_title,
+        rel,
+        language,
+        source_ip,
+        vendor_topic,
+        is_image,
+        is_sitewide,
+        is_content,
+        is_redirect,
+        is_spam,
+        vendor_is_lost,
+        raw_rows,
+        files_count,
+        external_links,
+        domain_rating,
+        url_rating,
+        domain_authority,
+        page_authority,
+        spam_score,
+        trust_flow,
+        citation_flow,
+        ascore,
+        vendor_toxicity,
+        vendor_first_seen,
+        vendor_last_seen,
+        vendor_lost_at,
+        is_target_inferred
     from combined
 )
 

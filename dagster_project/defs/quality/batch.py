@@ -1,0 +1,77 @@
+"""Reading what the quality checks judge from the warehouse (thin DuckDB reads, no rules here).
+
+The *batch* of a refresh is what it landed: the audit rows of the build copy that the published
+warehouse does not have yet. Readers never see a half-built warehouse, so "not yet published" is
+exactly "landed by this refresh" (or by a refresh that died before publishing, whose files this
+one lands again from the published copy: the same thing).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from dagster_project import schema
+from dagster_project.settings import Paths
+
+_FILE_COLUMNS = "file_name, sha256, status, rows_read, rows_loaded, rows_quarantined"
+_KEY_SCHEMA = {"file_name": pl.String, "sha256": pl.String}
+
+
+def source(paths: Paths) -> tuple[Path | None, bool]:
+    """(the warehouse file to judge, whether it is the build copy of a running refresh).
+
+    Checks run inside a refresh, after landing and before dbt, on the build copy; run on their
+    own (from the Dagster UI) they judge the published warehouse, which has no new batch."""
+    if paths.building.exists():
+        return paths.building, True
+    if paths.warehouse.exists():
+        return paths.warehouse, False
+    return None, False
+
+
+def files(con: duckdb.DuckDBPyConnection, kind: str, published: Collection[tuple[str, str]]) -> pl.DataFrame:
+    """The audit rows of `kind` whose (file_name, sha256) the published warehouse lacks."""
+    assert kind in schema.KINDS, kind  # an identifier from our own list, never from input
+    landed = con.sql(
+        f"select {_FILE_COLUMNS} from audit.ingest_files where kind = $kind order by file_name", params={"kind": kind}
+    ).pl()
+    known = pl.DataFrame(list(published), schema=_KEY_SCHEMA, orient="row")
+    return landed.join(known, on=["file_name", "sha256"], how="anti", maintain_order="left")
+
+
+def rows(con: duckdb.DuckDBPyConnection, kind: str, batch: pl.DataFrame) -> pl.DataFrame:
+    """raw.<kind> rows of the batch's files, plus the file_name each came from."""
+    assert kind in schema.KINDS, kind
+    landed = con.sql(
+        f"select * from raw.{kind} where list_contains($shas, file_sha256) order by file_sha256, row_number",
+        params={"shas": batch["sha256"].to_list()},
+    ).pl()
+    names = batch.select(pl.col("sha256").alias("file_sha256"), "file_name").unique("file_sha256")
+    return landed.join(names, on="file_sha256", how="left", maintain_order="left")
+
+
+def row_counts(con: duckdb.DuckDBPyConnection, table: str, batch: pl.DataFrame) -> pl.DataFrame:
+    """file_sha256, rows: how many rows `table` holds for each of the batch's files."""
+    assert table in {*(f"raw.{kind}" for kind in schema.KINDS), "audit.quarantine"}, table
+    return con.sql(
+        f"select file_sha256, count(*) as rows from {table} where list_contains($shas, file_sha256) group by all",
+        params={"shas": batch["sha256"].to_list()},
+    ).pl()
+
+
+def snapshot_groups(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """raw.backlinks reduced to what drift/freshness need (quality.drift.GROUP_SCHEMA): one row per
+    tool, snapshot, target host and source domain, with its distinct links."""
+    return con.sql(
+        """
+        select source_tool, snapshot_date, target_url is not null as has_target, target_host,
+               target_domain, site_hint, source_domain,
+               count(distinct source_url || ' ' || coalesce(target_url, '')) as links
+        from raw.backlinks
+        group by all
+        """
+    ).pl()

@@ -1,0 +1,1 @@
+"""Data-quality rules and Great Expectations suites (pure: no Dagster, no DuckDB)."""

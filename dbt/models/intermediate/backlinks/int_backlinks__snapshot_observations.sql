@@ -1,0 +1,144 @@
+-- One row per (site, source URL, target URL, tool, snapshot): "tool T saw this link of site S
+-- in its snapshot of date D", before anything that needs other snapshots. URLs are grouped by
+-- their identity (no scheme, no leading www.), so spellings that differ only there are one row.
+--
+-- Incremental by snapshot date: a run rebuilds only the dates of its window (vars min_date /
+-- max_date, set from the Dagster partitions) and replaces them (delete+insert on snapshot_date),
+-- so re-running a partition gives the same rows, never duplicates. Everything here depends on
+-- one snapshot's raw rows only; cross-snapshot work (URL spelling, GSC targets) happens in
+-- int_backlinks__observations. A change of sites.yml (which rows belong to which site) needs a
+-- full refresh; the Dagster dbt asset does that by itself when the config fingerprint changes.
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='snapshot_date',
+        on_schema_change='append_new_columns',
+        pre_hook="{% if is_incremental() %}delete from {{ this }} where {{ in_snapshot_window('snapshot_date') }}{% endif %}",
+    )
+}}
+-- The pre-hook also clears window dates the batch no longer has (every file of a snapshot
+-- replaced by an unusable version), which a key-based delete alone would leave behind.
+
+with
+
+backlinks as (
+    select
+        *,
+        {{ url_identity('source_url') }} as source_url_key,
+        {{ url_identity('target_url') }} as target_url_key
+    from {{ ref('stg_raw__backlinks') }}
+    {% if is_incremental() %}
+    where {{ in_snapshot_window('snapshot_date') }}
+    {% endif %}
+),
+
+-- The row that speaks for a duplicate group: one with an anchor first, then file order.
+ranked as (
+    select
+        *,
+        row_number() over (
+            partition by snapshot_date, site_domain, source_url_key, target_url_key, source_tool
+            order by case when anchor is null then 1 else 0 end, file_sha256, row_number
+        ) as duplicate_rank
+    from backlinks
+),
+
+representative as (
+    select * from ranked where duplicate_rank = 1
+),
+
+aggregated as (
+    select
+        -- ids
+        site_domain,
+        source_url_key,
+        target_url_key,
+        source_tool,
+        snapshot_date,
+        -- the lexically greatest spelling (https, www.) of the group; int_backlinks__observations
+        -- takes the greatest over all snapshots
+        max(source_url) as source_url,
+        max(target_url) as target_url,
+        -- attributes: a flag any duplicate raised holds
+        {{ any_true('is_image') }} as is_image,
+        {{ any_true('is_sitewide') }} as is_sitewide,
+        {{ any_true('is_content') }} as is_content,
+        {{ any_true('is_redirect') }} as is_redirect,
+        {{ any_true('is_spam') }} as is_spam,
+        {{ any_true('vendor_is_lost') }} as vendor_is_lost,
+        -- numerics
+        count(*) as raw_rows,
+        count(distinct file_sha256) as files_count,
+        max(external_links) as external_links,
+        max(domain_rating) as domain_rating,
+        max(url_rating) as url_rating,
+        max(domain_authority) as domain_authority,
+        max(page_authority) as page_authority,
+        max(spam_score) as spam_score,
+        max(trust_flow) as trust_flow,
+        max(citation_flow) as citation_flow,
+        max(ascore) as ascore,
+        max(vendor_toxicity) as vendor_toxicity,
+        -- timestamps
+        min(vendor_first_seen) as vendor_first_seen,
+        max(vendor_last_seen) as vendor_last_seen,
+        max(vendor_lost_at) as vendor_lost_at
+    from backlinks
+    group by snapshot_date, site_domain, source_url_key, target_url_key, source_tool
+),
+
+final as (
+    select
+        -- ids
+        aggregated.site_domain,
+        aggregated.source_url_key,
+        aggregated.target_url_key,
+        aggregated.source_url,
+        aggregated.target_url,
+        aggregated.source_tool,
+        aggregated.snapshot_date,
+        representative.site_role,
+        representative.source_domain,
+        representative.target_domain,
+        representative.export_type,
+        -- attributes
+        representative.anchor,
+        representative.page_title,
+        representative.rel,
+        representative.language,
+        representative.source_ip,
+        representative.vendor_topic,
+        aggregated.is_image,
+        aggregated.is_sitewide,
+        aggregated.is_content,
+        aggregated.is_redirect,
+        aggregated.is_spam,
+        aggregated.vendor_is_lost,
+        -- numerics
+        aggregated.raw_rows,
+        aggregated.files_count,
+        aggregated.external_links,
+        aggregated.domain_rating,
+        aggregated.url_rating,
+        aggregated.domain_authority,
+        aggregated.page_authority,
+        aggregated.spam_score,
+        aggregated.trust_flow,
+        aggregated.citation_flow,
+        aggregated.ascore,
+        aggregated.vendor_toxicity,
+        -- timestamps
+        aggregated.vendor_first_seen,
+        aggregated.vendor_last_seen,
+        aggregated.vendor_lost_at
+    from aggregated
+    inner join representative
+        on aggregated.snapshot_date = representative.snapshot_date
+        and aggregated.site_domain = representative.site_domain
+        and aggregated.source_url_key = representative.source_url_key
+        and coalesce(aggregated.target_url_key, '') = coalesce(representative.target_url_key, '')
+        and aggregated.source_tool = representative.source_tool
+)
+
+select * from final

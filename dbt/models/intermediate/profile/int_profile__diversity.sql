@@ -1,0 +1,68 @@
+-- Diversity of every distribution of int_profile__distributions, per (site, snapshot, dimension),
+-- with p_i = weight_i / total weight over the S categories (6 decimals):
+--     entropy           H = -sum p_i ln p_i            (natural log; DuckDB entropy() is base 2)
+--     evenness          J = H / ln S                   (null when S = 1)
+--     effective_number  e^H
+--     simpson           lambda = sum p_i^2;  inverse_simpson = 1 / lambda
+--     hhi               sum (100 p_i)^2, 0-10,000 (< 1,500 unconcentrated, > 2,500 high)
+--     gini              on the weights sorted ascending x_(1..S):
+--                       G = 2 sum_i i x_(i) / (S sum x) - (S + 1) / S
+with
+
+distributions as (
+    select * from {{ ref('int_profile__distributions') }}
+),
+
+shares as (
+    select
+        site_domain,
+        snapshot_date,
+        dimension,
+        category,
+        weight,
+        {{ safe_divide('weight', 'sum(weight) over (partition by site_domain, snapshot_date, dimension)') }} as p,
+        row_number() over (
+            partition by site_domain, snapshot_date, dimension
+            order by weight, category
+        ) as ascending_rank
+    from distributions
+    where weight > 0
+),
+
+aggregated as (
+    select
+        site_domain,
+        snapshot_date,
+        dimension,
+        count(*) as categories,
+        sum(weight) as total_weight,
+        0 - sum(p * ln(p)) as entropy,  -- "0 -" keeps a one-category entropy +0.0, not -0.0
+        sum(p * p) as simpson,
+        sum(ascending_rank * weight) as rank_weighted_sum
+    from shares
+    group by site_domain, snapshot_date, dimension
+),
+
+final as (
+    select
+        -- ids
+        site_domain,
+        snapshot_date,
+        dimension,
+        -- numerics
+        cast(categories as integer) as categories,
+        cast(total_weight as integer) as total_weight,
+        cast(round(entropy, 6) as {{ type_double() }}) as entropy,
+        cast(round(case when categories > 1 then entropy / ln(categories) end, 6) as {{ type_double() }}) as evenness,
+        cast(round(exp(entropy), 6) as {{ type_double() }}) as effective_number,
+        cast(round(simpson, 6) as {{ type_double() }}) as simpson,
+        cast(round(1.0 / simpson, 6) as {{ type_double() }}) as inverse_simpson,
+        cast(round(10000.0 * simpson, 6) as {{ type_double() }}) as hhi,
+        cast(
+            round(2.0 * rank_weighted_sum / (categories * total_weight) - (categories + 1.0) / categories, 6)
+            as {{ type_double() }}
+        ) as gini
+    from aggregated
+)
+
+select * from final

@@ -1,0 +1,108 @@
+-- One row per (site, referring domain): when it started and, if it did, stopped linking, and how
+-- precisely each date is known:
+--   first_seen_basis  vendor    a tool's own first-seen date (day precision)
+--                     snapshot  first reported by a later snapshot of a tool (known to within
+--                               the interval between two of its snapshots)
+--                     baseline  already there in the first snapshot of the tool that first
+--                               reported it, no vendor date: when it appeared is unknown, so it
+--                               is never counted as new
+--   lost_basis        vendor    the tool's own lost date / flag
+--                     snapshot  absent from a later snapshot (dated at that snapshot)
+-- A referring domain is new at its earliest link's first_seen and lost when its last live link
+-- is lost (at the latest lost_at).
+with
+
+link_state as (
+    select * from {{ ref('int_backlinks__link_state') }}
+),
+
+tool_states as (
+    select * from {{ ref('int_backlinks__lost_state') }}
+),
+
+link_attributes as (
+    select * from {{ ref('int_backlinks__link_attributes') }}
+),
+
+-- the first snapshot each tool took of each site
+tool_first_snapshots as (
+    select site_domain, source_tool, min(first_snapshot_date) as tool_first_snapshot_date
+    from tool_states
+    group by site_domain, source_tool
+),
+
+link_dates as (
+    select
+        tool_states.link_id,
+        min(tool_states.vendor_first_seen) as vendor_first_seen,
+        max(
+            case when tool_states.first_snapshot_date = tool_first_snapshots.tool_first_snapshot_date then 1 else 0 end
+        ) as in_a_first_snapshot,
+        min(tool_states.first_snapshot_date) as first_snapshot_date
+    from tool_states
+    inner join tool_first_snapshots
+        on tool_states.site_domain = tool_first_snapshots.site_domain
+        and tool_states.source_tool = tool_first_snapshots.source_tool
+    group by tool_states.link_id
+),
+
+links as (
+    select
+        link_state.site_domain,
+        link_attributes.source_domain,
+        link_state.link_id,
+        link_state.first_seen,
+        link_state.is_lost,
+        link_state.lost_at,
+        case
+            when link_dates.vendor_first_seen is not null
+                and link_dates.vendor_first_seen <= link_dates.first_snapshot_date then 'vendor'
+            when link_dates.in_a_first_snapshot = 1
+                and link_state.first_seen = link_dates.first_snapshot_date then 'baseline'
+            else 'snapshot'
+        end as first_seen_basis,
+        case
+            when link_state.lost_reason = 'vendor_flag' then 'vendor'
+            when link_state.is_lost then 'snapshot'
+        end as lost_basis
+    from link_state
+    inner join link_attributes
+        on link_state.link_id = link_attributes.link_id
+    inner join link_dates
+        on link_state.link_id = link_dates.link_id
+    where link_attributes.source_domain is not null
+),
+
+ranked as (
+    select
+        *,
+        -- the link that dates the domain's start (a vendor date wins a tie)
+        row_number() over (
+            partition by site_domain, source_domain
+            order by first_seen, case first_seen_basis when 'vendor' then 0 when 'snapshot' then 1 else 2 end, link_id
+        ) as first_rank,
+        -- the link whose loss ends the domain (the latest)
+        row_number() over (
+            partition by site_domain, source_domain
+            order by lost_at desc, link_id
+        ) as last_lost_rank,
+        sum(case when is_lost then 0 else 1 end) over (partition by site_domain, source_domain) as live_links
+    from links
+),
+
+final as (
+    select
+        -- ids
+        site_domain,
+        source_domain,
+        -- attributes
+        max(case when first_rank = 1 then first_seen_basis end) as first_seen_basis,
+        max(case when live_links = 0 and last_lost_rank = 1 then lost_basis end) as lost_basis,
+        -- timestamps
+        min(first_seen) as first_seen,
+        max(case when live_links = 0 then lost_at end) as lost_at
+    from ranked
+    group by site_domain, source_domain
+)
+
+select * from final

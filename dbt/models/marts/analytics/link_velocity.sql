@@ -1,0 +1,38 @@
+-- New, lost and net referring domains per site per week (Monday-based; every dated event), with the modified
+-- z-score of new referring domains over the trailing window and spike flags (see
+-- int_velocity__robust_z; thresholds in sites.yml).
+with
+
+velocity as (
+    select * from {{ ref('int_velocity__robust_z') }}
+),
+
+sites as (
+    select * from {{ ref('stg_config__sites') }}
+),
+
+final as (
+    select
+        -- ids
+        velocity.site_domain,
+        velocity.period_start,
+        -- attributes
+        sites.site_role,
+        velocity.is_spike,
+        velocity.is_loss_spike,
+        -- numerics
+        velocity.new_referring_domains,
+        velocity.lost_referring_domains,
+        cast(velocity.new_referring_domains - velocity.lost_referring_domains as integer) as net_referring_domains,
+        velocity.trailing_periods,
+        velocity.new_trailing_median,
+        velocity.robust_z,
+        velocity.lost_trailing_median,
+        velocity.lost_robust_z
+    from velocity
+    inner join sites
+        on velocity.site_domain = sites.site_domain
+    where velocity.grain = 'week'
+)
+
+select * from final
