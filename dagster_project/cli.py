@@ -78,6 +78,7 @@ def main() -> None:
 class RunOutcome:
     success: bool
     failed_checks: list[tuple[str, str, str]] = field(default_factory=list)  # (asset, check, reason)
+    warned_checks: list[tuple[str, str, str]] = field(default_factory=list)  # WARN severity: shown, exit 0
     passed_checks: int = 0
     failed_steps: list[str] = field(default_factory=list)
     rejected_files: list[tuple[str, str]] = field(default_factory=list)
@@ -101,12 +102,9 @@ def run_refresh_job(job_name: str = "refresh", progress_listener=None, **execute
             # Loading the definitions may run `dbt parse`; its chatter belongs in the log too.
             job = defs().resolve_job_def(job_name)
             instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
-            result = job.execute_in_process(
-                instance=instance,
-                raise_on_error=False,
-                run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
-                **execute_kwargs,
-            )
+            # a caller's run config (e.g. backfill's archive folder) is merged with the logging one
+            run_config = {"loggers": {"console": {"config": {"log_level": "INFO"}}}, **execute_kwargs.pop("run_config", {})}
+            result = job.execute_in_process(instance=instance, raise_on_error=False, run_config=run_config, **execute_kwargs)
     finally:
         unsubscribe()
     outcome = RunOutcome(success=result.success)
@@ -117,7 +115,10 @@ def run_refresh_job(job_name: str = "refresh", progress_listener=None, **execute
                 outcome.passed_checks += 1
             else:
                 reason = (evaluation.description or "") or _check_reason(evaluation.metadata)
-                outcome.failed_checks.append((evaluation.asset_key.to_user_string(), evaluation.check_name, reason))
+                found = (evaluation.asset_key.to_user_string(), evaluation.check_name, reason)
+                # WARN severity (drift, freshness, dbt `severity: warn`) is reported, not a failed run
+                warned = evaluation.severity == dg.AssetCheckSeverity.WARN
+                (outcome.warned_checks if warned else outcome.failed_checks).append(found)
         elif event.event_type_value == "STEP_FAILURE":
             error = event.event_specific_data.error
             outcome.failed_steps.append(f"{event.step_key}: {error.message.strip() if error else 'failed'}")
@@ -135,9 +136,15 @@ def run_log_path() -> Path:
 
 
 def _check_reason(metadata) -> str:
-    for key in ("reason", "failed_expectations", "dagster_dbt/failed_row_count", "failed_rows"):
+    from rich.markup import escape
+
+    # Our quality checks put a readable one-line `reason` first; the rest is dbt's vocabulary.
+    # Escaped: a reason quotes data (a file name, an anchor) that must not be read as rich markup.
+    if "reason" in metadata:
+        return escape(str(metadata["reason"].value))
+    for key in ("failed_expectations", "dagster_dbt/failed_row_count", "failed_rows"):
         if key in metadata:
-            return f"{key}: {metadata[key].value}"
+            return escape(f"{key}: {metadata[key].value}")
     return ""
 
 
@@ -200,9 +207,12 @@ def report_outcome(outcome: RunOutcome, rejected_this_run: list[tuple[str, str]]
     console.print(
         f"[bold]Checks:[/] {outcome.passed_checks} passed, "
         + (f"[red]{len(outcome.failed_checks)} failed[/]" if outcome.failed_checks else "0 failed")
+        + (f", [yellow]{len(outcome.warned_checks)} warnings[/]" if outcome.warned_checks else "")
     )
     for asset, check, reason in outcome.failed_checks:
         console.print(f"  [red]✗[/] {asset} · {check}" + (f": {reason}" if reason else ""))
+    for asset, check, reason in outcome.warned_checks:
+        console.print(f"  [yellow]![/] {asset} · {check}" + (f": {reason}" if reason else ""))
     for step in outcome.failed_steps:
         console.print(f"  [red]✗ step[/] {step}")
     for name, reason in rejected_this_run:
@@ -240,11 +250,20 @@ def refresh(config_path, warehouse_path, inbox, force) -> None:
             rejected.append((data["file_name"], data["error"]))
         printer(event, data)
 
-    outcome = run_refresh_job(progress_listener=listener)
+    from dagster_project.defs.automation.partitions import refresh_run_kwargs
+
+    # one run over the partitions (snapshot dates) of the new files: every new file lands
+    outcome = run_refresh_job(progress_listener=listener, **refresh_run_kwargs(plan.new, paths.warehouse))
     console.print()
     render_summary(paths.warehouse)
     sys.exit(report_outcome(outcome, rejected))
 
+
+from dagster_project.backfill import backfill_command  # noqa: E402  (they import this module lazily)
+from dagster_project.disavow import disavow_command  # noqa: E402
+
+main.add_command(backfill_command, "backfill")
+main.add_command(disavow_command, "disavow")
 
 if __name__ == "__main__":
     main()

@@ -29,6 +29,8 @@ log = logging.getLogger(__name__)
 
 # The URL column a row cannot live without, per kind.
 REQUIRED_URL = {"backlinks": "source_url", "mentions": "mention_url", "rankings": None}
+# A ranking row must say what ranked: a keyword, a page or (GSC Dates.csv) a day.
+REQUIRED_ANY = {"rankings": ("keyword", "url", "ranking_date")}
 
 _MONTHS = {m: i for i, m in enumerate(["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1)}
 _DATE_PATTERNS = [
@@ -128,6 +130,10 @@ def _normalise_urls(parsed: ParsedExport) -> pl.DataFrame:
         missing = pl.col(required).is_null() if required in present else pl.lit(True)
         # after the URL errors: a rejected URL is nulled, and its own reason says more
         reasons.append(pl.when(missing).then(pl.lit(f"missing {required}")))
+    if parsed.kind in REQUIRED_ANY:
+        columns = [c for c in REQUIRED_ANY[parsed.kind] if c in present]
+        nothing = pl.all_horizontal([pl.col(c).is_null() for c in columns]) if columns else pl.lit(True)
+        reasons.append(pl.when(nothing).then(pl.lit("no " + ", ".join(REQUIRED_ANY[parsed.kind]))))
     reason = pl.coalesce(reasons) if reasons else pl.lit(None, dtype=pl.String)
     return lf.with_columns(reason.alias("_reason")).collect()
 

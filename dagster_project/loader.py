@@ -23,6 +23,7 @@ class IngestReport:
     files_loaded: int = 0
     files_rejected: int = 0
     files_duplicate: int = 0
+    files_skipped: int = 0  # new, but not selected for this run (another partition)
     rows_read: Counter = field(default_factory=Counter)  # per kind
     rows_loaded: Counter = field(default_factory=Counter)
     rows_quarantined: Counter = field(default_factory=Counter)
@@ -47,6 +48,7 @@ class IngestReport:
             "files_rejected": self.files_rejected,
             "files_duplicate": self.files_duplicate,
             "files_unchanged": self.files_unchanged,
+            "files_skipped": self.files_skipped,
             "rows_read": sum(self.rows_read.values()),
             "rows_loaded": sum(self.rows_loaded.values()),
             "rows_quarantined": sum(self.rows_quarantined.values()),
@@ -58,11 +60,13 @@ def ingest_inbox(
     db_path: Path,
     config: Config,
     on_file: Callable[[LandedFile], None] | None = None,
-    select: Callable[[inbox_mod.InboxFile, LandedFile | None], bool] | None = None,
+    select: Callable[[inbox_mod.InboxFile, LandedFile | None], bool | None] | None = None,
 ) -> IngestReport:
     """Land what is new in `inbox` into the warehouse at `db_path` (already begun/writable).
 
-    `select(file, None)` may restrict which new files are landed (partitions use it)."""
+    `select` may restrict which new files are landed (partitions use it): `select(file, None)`
+    returns True/False, or None when only the file's contents can tell (a snapshot date that is
+    not in its name); such a file is landed in memory and kept only if `select(file, landed)`."""
     files = inbox_mod.scan(inbox)
     report = IngestReport(files_seen=len(files))
     # One connection for the whole loop (nothing else writes meanwhile); each file commits in its
@@ -74,9 +78,14 @@ def ingest_inbox(
         plan = inbox_mod.plan(files, known)
         report.files_unchanged = len(plan.unchanged)
         for f in plan.new:
-            if select is not None and not select(f, None):
+            verdict = True if select is None else select(f, None)
+            if verdict is False:
+                report.files_skipped += 1
                 continue
             landed = land_file(f.path, inbox, config)
+            if verdict is None and not select(f, landed):
+                report.files_skipped += 1
+                continue
             warehouse.record_landed(con, landed)
             report.add(landed)
             if on_file:

@@ -4,6 +4,7 @@ import dagster as dg
 
 from dagster_project import progress
 from dagster_project import warehouse as wh
+from dagster_project.defs.automation.partitions import SINGLE_RUN, snapshot_partitions
 from dagster_project.defs.dbt.assets import warehouse_models
 from dagster_project.defs.resources import WarehouseResource
 
@@ -14,6 +15,10 @@ from dagster_project.defs.resources import WarehouseResource
     group_name="publish",
     kinds={"duckdb"},
     description="The warehouse file BI tools read. Replaced in one os.replace once every model built and every blocking check passed.",
+    # partitioned like the rest of the graph, so a backfill of any range is one run that ends
+    # with one publish (a separate unpartitioned run could interleave with a sensor's run)
+    partitions_def=snapshot_partitions,
+    backfill_policy=SINGLE_RUN,
 )
 def published_warehouse(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     paths = warehouse.paths

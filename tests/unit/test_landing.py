@@ -130,3 +130,11 @@ def test_garbage_urls_are_quarantined_with_reasons():
     assert landed.audit["rows_loaded"] == 1
     assert landed.audit["rows_quarantined"] == 4
     assert all(r.startswith("source_url: ") for r in landed.quarantine["reason"])
+
+
+def test_ranking_rows_must_say_what_ranked():
+    data = "Top queries,Clicks,Impressions,CTR,Position\nchef knife,12,340,3.5%,8.2\n,1,10,10%,4\n"
+    landed = land_bytes("knifecraft.co.uk/Queries-2026-10-01.csv", data.encode(), CONFIG)
+    assert landed.audit["rows_loaded"] == 1
+    assert landed.quarantine["reason"].to_list() == ["no keyword, url, ranking_date"]
+    assert landed.rows["ctr"][0] == pytest.approx(0.035)

@@ -1,14 +1,23 @@
-"""The refresh job: every asset, ingest → dbt → publish, in one process (DuckDB is single-writer)."""
+"""The refresh job: every asset, ingest → dbt → publish, in one process (DuckDB is single-writer).
+
+Partitioned by snapshot date through its assets (partitions.py): every run covers a key range.
+Every run carries WRITER_TAG, so an instance can allow one at a time (docs/automation.md,
+dagster.yaml `concurrency.runs.tag_concurrency_limits`): two runs would share the build copy.
+"""
 
 from __future__ import annotations
 
 import dagster as dg
 
+WRITER_TAG = {"backlinks/warehouse": "writer"}
+
 refresh_job = dg.define_asset_job(
     name="refresh",
     selection=dg.AssetSelection.all(),
-    description="Land new exports, rebuild every model, run every check, publish the warehouse.",
+    description="Land new exports of the selected snapshot dates, rebuild every model (incrementally over "
+    "those dates), run every check, publish the warehouse.",
     executor_def=dg.in_process_executor,
+    run_tags=WRITER_TAG,
 )
 
 defs = dg.Definitions(jobs=[refresh_job])

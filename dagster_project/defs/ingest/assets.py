@@ -1,9 +1,19 @@
-"""Land new inbox files into the build copy of the warehouse: raw rows, quarantine, audit, config."""
+"""Land new inbox files into the build copy of the warehouse: raw rows, quarantine, audit, config.
+
+Partitioned by snapshot date (defs/automation/partitions.py): a run over a key range lands the
+new files whose snapshot falls in it. Files already loaded are skipped whatever the range (same
+name and bytes), and the warehouse keeps every row it ever landed, so deleting old exports from
+the inbox loses no history.
+"""
+
+from pathlib import Path
 
 import dagster as dg
+from pydantic import Field
 
 from dagster_project import progress
 from dagster_project import warehouse as wh
+from dagster_project.defs.automation.partitions import SINGLE_RUN, Bounds, snapshot_partitions, window_selector
 from dagster_project.defs.resources import WarehouseResource
 from dagster_project.loader import ingest_inbox
 
@@ -20,17 +30,33 @@ _DESCRIPTIONS = {
 }
 
 
+class LandingConfig(dg.Config):
+    """Where this run lands files from (Launchpad: ops → landed_exports → config)."""
+
+    archive: str = Field(
+        default="",
+        description="A folder of archived exports to land instead of the inbox (empty: the inbox). "
+        "`backlinks backfill --archive DIR` sets it.",
+    )
+
+
 @dg.multi_asset(
     specs=[
         dg.AssetSpec(key, group_name="ingest", description=_DESCRIPTIONS[key.path[0]], kinds={"duckdb", "polars"})
         for key in RAW_KEYS + AUDIT_KEYS + CONFIG_KEYS
     ],
     can_subset=False,
+    partitions_def=snapshot_partitions,
+    backfill_policy=SINGLE_RUN,
 )
-def landed_exports(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
-    """Recognise, parse, normalise and land every new file of the inbox (idempotent by sha256)."""
+def landed_exports(context: dg.AssetExecutionContext, config: LandingConfig, warehouse: WarehouseResource):
+    """Recognise, parse, normalise and land the new files of the run's snapshot dates (idempotent by sha256)."""
     paths = warehouse.paths
-    config = warehouse.load_config()
+    folder = Path(config.archive).expanduser().resolve() if config.archive else paths.inbox
+    if not folder.is_dir():
+        raise dg.Failure(description=f"folder of exports not found: {folder}", allow_retries=False)
+    start, end = context.partition_key_range.start, context.partition_key_range.end
+    settings = warehouse.load_config()
     build = wh.begin_build(paths.warehouse)
 
     def on_file(landed):
@@ -42,8 +68,9 @@ def landed_exports(context: dg.AssetExecutionContext, warehouse: WarehouseResour
         )
         progress.emit("file", **a)
 
-    report = ingest_inbox(paths.inbox, build, config, on_file=on_file)
-    meta = report.as_metadata()
+    report = ingest_inbox(folder, build, settings, on_file=on_file, select=window_selector(start, end, Bounds.now()))
+    context.log.info(f"partitions {start}..{end} from {folder}: {report.as_metadata()}")
+    meta = {**report.as_metadata(), "folder": str(folder), "partitions": f"{start}..{end}"}
     for key in RAW_KEYS:
         kind = key.path[1]
         yield dg.MaterializeResult(
@@ -56,4 +83,3 @@ def landed_exports(context: dg.AssetExecutionContext, warehouse: WarehouseResour
         )
     for key in AUDIT_KEYS + CONFIG_KEYS:
         yield dg.MaterializeResult(asset_key=key, metadata=meta if key.path[0] == "audit" else {})
-

@@ -31,3 +31,22 @@
 {% macro percent_text(expr) -%}
     cast(round(100 * {{ expr }}, 1) as {{ dbt.type_string() }}) || '%'
 {%- endmacro %}
+
+
+{#- Aggregate: the group's values joined with `delimiter` in the order of `order_by` (a SQL
+    ORDER BY list, e.g. 'points desc, reason'). -#}
+{% macro string_agg_ordered(expr, order_by, delimiter="', '") -%}
+    {{ return(adapter.dispatch('string_agg_ordered', 'backlink_warehouse')(expr, order_by, delimiter)) }}
+{%- endmacro %}
+
+{% macro duckdb__string_agg_ordered(expr, order_by, delimiter) -%}
+    string_agg({{ expr }}, {{ delimiter }} order by {{ order_by }})
+{%- endmacro %}
+
+{% macro postgres__string_agg_ordered(expr, order_by, delimiter) -%}
+    string_agg({{ expr }}, {{ delimiter }} order by {{ order_by }})
+{%- endmacro %}
+
+{% macro default__string_agg_ordered(expr, order_by, delimiter) -%}
+    listagg({{ expr }}, {{ delimiter }}) within group (order by {{ order_by }})
+{%- endmacro %}

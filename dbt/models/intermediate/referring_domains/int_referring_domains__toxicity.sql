@@ -135,7 +135,8 @@ per_domain as (
         source_domain,
         sum(points) as points,
         count(*) as signals,
-        {{ string_agg_distinct_sorted('reason', "'; '") }} as reasons
+        -- strongest signal first
+        {{ string_agg_ordered('reason', 'points desc, reason', "'; '") }} as reasons
     from scored
     group by source_domain
 ),

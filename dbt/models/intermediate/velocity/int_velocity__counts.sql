@@ -3,6 +3,9 @@
 --   week  Monday-based weeks; every dated event (vendor or snapshot basis)
 --   day   only events with a vendor (day-precise) date: snapshot-dated events would pile up
 --         on export days and fake daily spikes
+-- Losses a tool dated itself (its lost flag / date) are also counted apart: a loss found by
+-- absence is dated at the snapshot that revealed it, which bunches weeks of losses into the
+-- snapshot's week, so loss spikes are judged on the dated ones only (int_velocity__robust_z).
 -- The spine runs from the site's first counted event to its latest snapshot or event.
 -- Baseline domains (already there when tracking began) are never new.
 with
@@ -19,13 +22,14 @@ dated as (
     select site_domain, 'week' as grain, {{ date_trunc_week('first_seen') }} as period_start, 'new' as event
     from events where first_seen_basis in ('vendor', 'snapshot')
     union all
-    select site_domain, 'week' as grain, {{ date_trunc_week('lost_at') }} as period_start, 'lost' as event
+    select site_domain, 'week' as grain, {{ date_trunc_week('lost_at') }} as period_start,
+        case when lost_basis = 'vendor' then 'lost_dated' else 'lost' end as event
     from events where lost_at is not null
     union all
     select site_domain, 'day' as grain, first_seen as period_start, 'new' as event
     from events where first_seen_basis = 'vendor'
     union all
-    select site_domain, 'day' as grain, lost_at as period_start, 'lost' as event
+    select site_domain, 'day' as grain, lost_at as period_start, 'lost_dated' as event
     from events where lost_at is not null and lost_basis = 'vendor'
 ),
 
@@ -71,7 +75,8 @@ counted as (
         grain,
         period_start,
         sum(case when event = 'new' then 1 else 0 end) as new_referring_domains,
-        sum(case when event = 'lost' then 1 else 0 end) as lost_referring_domains
+        sum(case when event in ('lost', 'lost_dated') then 1 else 0 end) as lost_referring_domains,
+        sum(case when event = 'lost_dated' then 1 else 0 end) as dated_lost_referring_domains
     from dated
     group by site_domain, grain, period_start
 ),
@@ -84,7 +89,8 @@ final as (
         spine.period_start,
         -- numerics
         cast(coalesce(counted.new_referring_domains, 0) as integer) as new_referring_domains,
-        cast(coalesce(counted.lost_referring_domains, 0) as integer) as lost_referring_domains
+        cast(coalesce(counted.lost_referring_domains, 0) as integer) as lost_referring_domains,
+        cast(coalesce(counted.dated_lost_referring_domains, 0) as integer) as dated_lost_referring_domains
     from spine
     left join counted
         on spine.site_domain = counted.site_domain

@@ -1,4 +1,4 @@
--- Modified z-score (Iglewicz-Hoaglin) of each period's new and lost referring domains against
+-- Modified z-score (Iglewicz-Hoaglin) of each period's new and (tool-dated) lost referring domains against
 -- the trailing window of the same site and grain (the periods before it, not itself):
 --     M = 0.6745 * (x - median) / MAD                      when MAD > 0
 --     M = (x - median) / (1.253314 * MeanAD)               when MAD = 0 and MeanAD > 0
@@ -29,7 +29,8 @@ indexed as (
 metrics as (
     select site_domain, grain, period_start, period_index, 'new' as metric, new_referring_domains as value from indexed
     union all
-    select site_domain, grain, period_start, period_index, 'lost' as metric, lost_referring_domains as value from indexed
+    -- loss spikes on the losses a tool dated itself (absence-dated ones bunch on snapshot weeks)
+    select site_domain, grain, period_start, period_index, 'lost' as metric, dated_lost_referring_domains as value from indexed
 ),
 
 -- each period with the periods of its trailing window
@@ -129,7 +130,7 @@ final as (
         {{ any_true("metric = 'lost' and is_spike") }} as is_loss_spike,
         -- numerics
         cast(max(case when metric = 'new' then value end) as integer) as new_referring_domains,
-        cast(max(case when metric = 'lost' then value end) as integer) as lost_referring_domains,
+        cast(max(case when metric = 'lost' then value end) as integer) as dated_lost_referring_domains,
         cast(max(case when metric = 'new' then trailing_periods end) as integer) as trailing_periods,
         cast(max(case when metric = 'new' then trailing_median end) as {{ type_double() }}) as new_trailing_median,
         cast(max(case when metric = 'new' then trailing_mad end) as {{ type_double() }}) as new_trailing_mad,
@@ -140,4 +141,11 @@ final as (
     group by site_domain, grain, period_start
 )
 
-select * from final
+select
+    final.*,
+    counts.lost_referring_domains
+from final
+inner join counts
+    on final.site_domain = counts.site_domain
+    and final.grain = counts.grain
+    and final.period_start = counts.period_start

@@ -23,6 +23,7 @@ final as (
         -- numerics
         velocity.new_referring_domains,
         velocity.lost_referring_domains,
+        velocity.dated_lost_referring_domains,
         cast(velocity.new_referring_domains - velocity.lost_referring_domains as integer) as net_referring_domains,
         velocity.trailing_periods,
         velocity.new_trailing_median,

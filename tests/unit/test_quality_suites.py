@@ -1,0 +1,235 @@
+"""The data-quality layer: value rules (enforced at landing), the GX suites built from the same rules,
+and the drift/freshness computations. Landing real vendor bytes gives the frames; GX runs are few
+(it costs ~1 s per suite here, plus its import)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+import pytest
+
+from dagster_project.config import Config
+from dagster_project.landing import land_bytes
+from dagster_project.quality import drift, rules, suites
+
+TODAY = dt.datetime.now(dt.UTC).date()
+CONFIG = Config.model_validate(
+    {"site": {"domain": "knifecraft.co.uk"}, "competitors": ["bladeworks.com", "shop.blogspot.com"]}
+)
+SEMRUSH = (
+    "Page ascore,Source title,Source url,Target url,Anchor,External links,Internal links,Nofollow,Sponsored,Ugc,"
+    "Text,Frame,Form,Image,Sitewide,First seen,Last seen,New link,Lost link\n"
+)
+
+
+def semrush_row(source: str, ascore: str = "40", first: str = "2025-06-28", last: str = "2026-09-28") -> str:
+    return (
+        f"{ascore},Knife guide,{source},https://www.knifecraft.co.uk/blog/care,guide,12,3,"
+        f"false,false,false,true,false,false,false,false,{first},{last},false,false\n"
+    )
+
+
+def landed(text: str, name: str = "semrush/2026-10-01/knifecraft.co.uk-backlinks.csv"):
+    return land_bytes(name, text.encode(), CONFIG)
+
+
+# --- rules at landing ---------------------------------------------------------------------------
+
+
+def test_landing_quarantines_absurd_values_with_the_rules_reason():
+    result = landed(
+        SEMRUSH
+        + semrush_row("https://ok.example.org/a")
+        + semrush_row("https://dr.example.org/b", ascore="250")
+        + semrush_row("https://future.example.org/c", first="2099-12-31")
+        + semrush_row("https://epoch.example.org/d", first="1970-01-01")
+        + semrush_row("http://blogspot.com/e")
+        + semrush_row("https://unparseable-date.example.org/f", first="31/31/2026")
+    )
+    audit = result.audit
+    assert (audit["status"], audit["rows_read"], audit["rows_loaded"], audit["rows_quarantined"]) == ("loaded", 6, 2, 4)
+    assert result.quarantine.select("row_number", "reason").rows() == [
+        (2, "ascore 250.0 outside 0–100"),
+        (3, "vendor_first_seen 2099-12-31 is in the future"),
+        (4, "vendor_first_seen 1970-01-01 is before 1995-01-01"),
+        (5, "source_domain has no registrable domain (its host is a public suffix): 'http://blogspot.com/e'"),
+    ]
+    # an unreadable date is null, not a violation: the row loads
+    assert result.rows.filter(pl.col("row_number") == 6)["vendor_first_seen"].to_list() == [None]
+
+
+def test_a_date_outside_the_window_is_never_the_snapshot_date():
+    from_name = landed(SEMRUSH + semrush_row("https://a.example.org/"), name="backlinks_2099-01-01.csv")
+    assert (from_name.audit["snapshot_date"], from_name.audit["snapshot_date_source"]) == (dt.date(2026, 9, 28), "contents")
+    ancient = land_bytes("x.csv", (SEMRUSH + semrush_row("https://a.example.org/", last="")).encode(), CONFIG, dt.datetime(1970, 1, 1))
+    assert (ancient.audit["snapshot_date"], ancient.audit["snapshot_date_source"]) == (TODAY, "ingested")
+
+
+@pytest.mark.parametrize(
+    ("rule", "column", "value", "reason"),
+    [
+        (rules.InRange("ctr", 0, 1), "ctr", 2.5, "ctr 2.5 outside 0–1"),
+        (rules.InRange("position", 1), "position", 0.0, "position 0.0 outside ≥ 1"),
+        (rules.OneOf("rel", rules.REL_VALUES), "rel", "dofollow", "rel 'dofollow' is not one of follow/nofollow/ugc/sponsored"),
+        (rules.Matches("source_host", rules.HOST_PATTERN, "a host"), "source_host", "Ex.com", "source_host 'Ex.com' is not a host"),
+        (rules.InWindow("published_at"), "published_at", dt.datetime(1994, 12, 31, 23), "published_at 1994-12-31 is before 1995-01-01"),
+    ],
+)
+def test_each_rule_names_column_value_and_bound(rule, column, value, reason):
+    frame = pl.DataFrame({column: [value, None]})
+    out = frame.select(pl.when(rule.violated(TODAY)).then(rule.message(TODAY))).to_series().to_list()
+    assert out == [reason, None]  # null breaks no rule
+
+
+def test_canonical_shapes_pass_the_patterns():
+    urls = ["http://1.2.3.4/a", "https://[2001:db8::1]/", "https://ex.com:8080/p?q=1", "https://xn--bcher-kva.de/"]
+    hosts = ["2001:db8::1", "my_blog.blogspot.com", "xn--bcher-kva.de", "1.2.3.4"]
+    frame = pl.DataFrame({"u": urls, "h": hosts})
+    assert frame.select(pl.col("u").str.contains(rules.URL_PATTERN).all(), pl.col("h").str.contains(rules.HOST_PATTERN).all()).row(0) == (True, True)
+    bad = pl.DataFrame({"u": ["ftp://ex.com/", "https://EX.com/", "https://ex.com"]})
+    assert not bad.select(pl.col("u").str.contains(rules.URL_PATTERN).any()).item()
+
+
+# --- GX suites --------------------------------------------------------------------------------------
+
+
+def _batch(result, file_name: str) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(rows + file_name, reconciliation frame) as the check reads them back from the warehouse."""
+    rows = result.rows.with_columns(file_name=pl.lit(file_name))
+    audit = result.audit
+    files = pl.DataFrame([{k: audit[k] for k in ("file_name", "sha256", "status", "rows_read", "rows_loaded", "rows_quarantined")}])
+    counts = pl.DataFrame({"file_sha256": [audit["sha256"]], "rows": [rows.height]})
+    quarantined = pl.DataFrame({"file_sha256": [audit["sha256"]], "rows": [result.quarantine.height]})
+    return rows, suites.reconciliation_frame(files, counts, quarantined)
+
+
+@pytest.fixture(scope="module")
+def good():
+    text = SEMRUSH + "".join(semrush_row(f"https://site{i}.example.org/p") for i in range(5)) + semrush_row("http://blogspot.com/x")
+    return _batch(landed(text), "semrush/2026-10-01/knifecraft.co.uk-backlinks.csv")
+
+
+def test_reconciliation_frame_counts_what_the_warehouse_holds(good):
+    _, files = good
+    assert files.select("rows_read", "rows_loaded", "rows_quarantined", "rows_in_raw", "rows_in_quarantine", "rows_unaccounted").row(0) == (6, 5, 1, 5, 1, 0)
+
+
+def test_a_landed_batch_passes_every_expectation(good):
+    rows, files = good
+    report = suites.validate_batch("backlinks", rows, files, TODAY)
+    assert report.passed, report.reason()
+    assert report.metadata()["expectations_evaluated"] > 60 and report.metadata()["rows_validated"] == 5
+
+
+def test_what_landing_would_have_quarantined_fails_a_blocking_expectation(good):
+    """A code bug that lets bad values past landing is caught, named, and located."""
+    rows, files = good
+    broken = rows.with_columns(
+        domain_rating=pl.when(pl.col("row_number") == 2).then(250.0).otherwise("domain_rating"),
+        rel=pl.when(pl.col("row_number") == 3).then(pl.lit("dofollow")).otherwise("rel"),
+        source_url=pl.when(pl.col("row_number") == 4).then(pl.lit("javascript:alert(1)")).otherwise("source_url"),
+        vendor_first_seen=pl.when(pl.col("row_number") == 5).then(dt.date(2099, 1, 1)).otherwise("vendor_first_seen"),
+    )
+    miscounted = files.with_columns(rows_read=pl.col("rows_read") + 1, rows_unaccounted=1)
+    report = suites.validate_batch("backlinks", broken, miscounted, TODAY)
+    assert (report.passed, report.severity) == (False, suites.ERROR)
+    by_severity = {(f.severity, f.rule) for f in report.failures}
+    assert by_severity == {
+        ("error", "domain_rating within 0–100"),
+        ("error", "rel in {follow, nofollow, ugc, sponsored}"),
+        ("error", "source_url is a canonical http(s) URL"),
+        ("error", "vendor_first_seen between 1995-01-01 and today + 2 days"),
+        ("error", "rows_read = rows_loaded + rows_quarantined"),
+        ("warning", "vendor_first_seen ≤ vendor_last_seen"),  # the 2099 first-seen is also after last-seen
+    }
+    assert report.failures[-1].severity == "warning"  # errors are listed first
+    reason = report.reason()
+    assert reason.startswith("6 of ") and "[error] domain_rating within 0–100: 1 of 5 rows (e.g. 250.0 at semrush/2026-10-01/knifecraft.co.uk-backlinks.csv row 2)" in reason
+
+
+def test_an_oddity_fails_with_warning_severity_only(good):
+    rows, _ = good
+    odd = rows.with_columns(vendor_first_seen=pl.when(pl.col("row_number") == 1).then(dt.date(2026, 9, 30)).otherwise("vendor_first_seen"))
+    result = suites.validate(odd, suites.row_expectations("backlinks", TODAY), "odd", suites.ROW_INDEX)
+    assert result.severity == suites.WARNING
+    assert [f.describe() for f in result.failures] == [
+        "vendor_first_seen ≤ vendor_last_seen: 1 of 5 rows (e.g. vendor_last_seen=2026-09-28 00:00:00, "
+        "vendor_first_seen=2026-09-30 00:00:00 at semrush/2026-10-01/knifecraft.co.uk-backlinks.csv row 1)"
+    ]
+
+
+def test_every_rule_has_a_blocking_expectation():
+    expectations = suites.row_expectations("rankings", TODAY) + suites.schema_expectations("rankings")
+    by_rule = {e.meta["rule"]: e.meta["severity"] for e in expectations}
+    for rule in (*rules.LINEAGE_RULES, *rules.RULES["rankings"]):
+        assert by_rule[rule.text] == suites.ERROR
+    assert by_rule["clicks ≤ impressions"] == suites.WARNING
+
+
+# --- drift and freshness ------------------------------------------------------------------------------
+
+
+def _groups(rows: list[tuple]) -> pl.LazyFrame:
+    return pl.DataFrame(rows, schema=drift.GROUP_SCHEMA, orient="row").lazy()
+
+
+def test_sites_are_assigned_like_the_staging_model():
+    groups = _groups(
+        [
+            ("ahrefs", dt.date(2026, 10, 1), True, "www.knifecraft.co.uk", "knifecraft.co.uk", None, "a.org", 3),
+            ("ahrefs", dt.date(2026, 10, 1), True, "shop.blogspot.com", "shop.blogspot.com", None, "b.org", 1),
+            ("ahrefs", dt.date(2026, 10, 1), True, "x.shop.blogspot.com", "shop.blogspot.com", None, "c.org", 1),
+            ("gsc", dt.date(2026, 10, 1), False, None, None, "knifecraft.co.uk", "d.org", 2),
+            ("ahrefs", dt.date(2026, 10, 1), True, "blog.knifecraft.co.uk", "knifecraft.co.uk", None, "knifecraft.co.uk", 9),
+            ("ahrefs", dt.date(2026, 10, 1), True, "other.example", "other.example", None, "e.org", 4),
+        ]
+    )
+    assigned = drift.assign_sites(groups, CONFIG.site_domains).select("site_domain", "source_domain").collect().rows()
+    assert assigned == [
+        ("knifecraft.co.uk", "a.org"),
+        ("shop.blogspot.com", "b.org"),
+        ("shop.blogspot.com", "c.org"),
+        ("knifecraft.co.uk", "d.org"),
+    ]
+
+
+def _counts(rows: list[tuple]) -> pl.DataFrame:
+    schema = {"site_domain": pl.String, "source_tool": pl.String, "snapshot_date": pl.Date, "referring_domains": pl.Int64, "links": pl.Int64}
+    return pl.DataFrame(rows, schema=schema, orient="row")
+
+
+def test_drift_compares_the_newest_snapshot_with_the_previous_one_of_the_same_tool():
+    aug, sep, oct_ = dt.date(2026, 8, 1), dt.date(2026, 9, 1), dt.date(2026, 10, 1)
+    counts = _counts(
+        [
+            ("knifecraft.co.uk", "ahrefs", aug, 10, 10),  # old history: not judged
+            ("knifecraft.co.uk", "ahrefs", sep, 100, 200),
+            ("knifecraft.co.uk", "ahrefs", oct_, 40, 300),  # domains -60 %, links exactly +50 %
+            ("knifecraft.co.uk", "moz", sep, 50, 50),
+            ("knifecraft.co.uk", "moz", oct_, 120, 51),  # domains +140 %
+            ("bladeworks.com", "ahrefs", oct_, 5, 5),  # a single snapshot: nothing to compare
+            ("bladeworks.com", "majestic", sep, 0, 0),
+            ("bladeworks.com", "majestic", oct_, 9, 9),  # from zero: no ratio
+        ]
+    )
+    assert drift.describe_drift(drift.drift(counts, 0.5)) == [
+        "knifecraft.co.uk · ahrefs: referring domains 100 → 40 (-60%) from 2026-09-01 to 2026-10-01",
+        "knifecraft.co.uk · moz: referring domains 50 → 120 (+140%) from 2026-09-01 to 2026-10-01",
+    ]
+
+
+def test_freshness_flags_old_tools_and_sites_without_any_snapshot():
+    today = dt.date(2026, 11, 24)
+    counts = _counts(
+        [
+            ("knifecraft.co.uk", "ahrefs", dt.date(2026, 10, 1), 1, 1),  # 54 days
+            ("knifecraft.co.uk", "moz", dt.date(2026, 11, 1), 1, 1),  # 23 days
+            ("bladeworks.com", "ahrefs", dt.date(2026, 10, 10), 1, 1),  # exactly 45: fine
+        ]
+    )
+    found = drift.stale(counts, CONFIG.site_domains, today, 45)
+    assert drift.describe_stale(found, 45) == [
+        "knifecraft.co.uk · ahrefs: newest snapshot 2026-10-01 is 54 days old (limit 45)",
+        "shop.blogspot.com: no backlink snapshot from any tool",
+    ]
