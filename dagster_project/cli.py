@@ -15,6 +15,7 @@ from pathlib import Path
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from dagster_project import inbox as inbox_mod
@@ -136,8 +137,6 @@ def run_log_path() -> Path:
 
 
 def _check_reason(metadata) -> str:
-    from rich.markup import escape
-
     # Our quality checks put a readable one-line `reason` first; the rest is dbt's vocabulary.
     # Escaped: a reason quotes data (a file name, an anchor) that must not be read as rich markup.
     if "reason" in metadata:
@@ -160,9 +159,10 @@ class ProgressPrinter:
             self.files += 1
             status = data["status"]
             colour = {"loaded": "green", "rejected": "red"}.get(status, "yellow")
-            extra = f" — {data['error']}" if data.get("error") else ""
+            # file names and errors come from the inbox: never interpret them as markup
+            extra = f" — {escape(data['error'])}" if data.get("error") else ""
             console.print(
-                f"  [{colour}]{status:>8}[/] {data['file_name']} "
+                f"  [{colour}]{status:>8}[/] {escape(data['file_name'])} "
                 f"[dim]{data.get('detected_format') or ''} rows {data['rows_loaded']:,}/{data['rows_read']:,}"
                 f"{', quarantined ' + format(data['rows_quarantined'], ',') if data['rows_quarantined'] else ''}[/]{extra}"
             )
@@ -183,7 +183,7 @@ def render_summary(warehouse_path: Path) -> None:
         for column in section.columns:
             table.add_column(column, overflow="fold")
         for row in section.rows:
-            table.add_row(*[_fmt(v) for v in row])
+            table.add_row(*[escape(_fmt(v)) for v in row])  # cells hold web text: no markup
         console.print(table)
         if section.note:
             console.print(f"  [dim]{section.note}[/]")
@@ -214,9 +214,9 @@ def report_outcome(outcome: RunOutcome, rejected_this_run: list[tuple[str, str]]
     for asset, check, reason in outcome.warned_checks:
         console.print(f"  [yellow]![/] {asset} · {check}" + (f": {reason}" if reason else ""))
     for step in outcome.failed_steps:
-        console.print(f"  [red]✗ step[/] {step}")
+        console.print(f"  [red]✗ step[/] {escape(step)}")
     for name, reason in rejected_this_run:
-        console.print(f"  [red]rejected[/] {name}: {reason}")
+        console.print(f"  [red]rejected[/] {escape(name)}: {escape(reason or '')}")
     if not outcome.success:
         console.print("[red]The warehouse was not published; readers still see the previous state.[/]")
     problems = rejected_this_run or outcome.failed_checks or not outcome.success

@@ -102,6 +102,15 @@ class Thresholds(_Strict):
     topic_min_score: float = Field(1.0, ge=0)  # below it the domain stays 'unassigned'
     topic_gap_min_share: float = Field(0.05, ge=0, le=1)  # competitors' median share this much above the site's = under-covered
 
+    # --- links vs rankings (marts.links_vs_rankings_*): the longest lag, in weeks, at which
+    # referring domains are correlated with later positions; the series also start this many
+    # weeks before the first ranking observation
+    links_vs_rankings_max_lag_weeks: int = Field(8, ge=0, le=52)
+    # topic divergence: a topic with its fair share of links ranks poorly above this average
+    # position; one with few links ranks well at or below the good position
+    topic_divergence_good_position: float = Field(10.0, gt=0)
+    topic_divergence_poor_position: float = Field(20.0, gt=0)
+
     # --- competitor gaps (link intersect; common tool defaults)
     gap_min_competitors: int = Field(2, ge=1)  # links to at least N competitors
     gap_min_authority: float = Field(25, ge=0, le=100)  # consensus authority (percentile scale)

@@ -118,3 +118,6 @@ w("xxe_alerts.xml", '''<?xml version="1.0" encoding="UTF-8"?>
 <feed xmlns="http://www.w3.org/2005/Atom"><id>tag:google.com,2005:reader/user/00/state/com.google/alerts/1</id><title>Google Alert - KnifeCraft</title><updated>2026-10-01T06:00:00Z</updated>
 <entry><id>tag:google.com,2013:googlealerts/feed:1</id><title type="html">&xxe; KnifeCraft</title><link href="https://www.google.com/url?rct=j&amp;sa=t&amp;url=https://blog.example.com/review&amp;ct=ga"/><published>2026-09-30T10:00:00Z</published><content type="html">KnifeCraft &xxe;</content></entry></feed>
 ''')
+# rich markup in a header (quoted by the rejection reason) and in a file name: printed verbatim
+w("markup_in_header.csv", "Target [/],[red]Source[/red],[link=http://evil.example]anchor\n1,2,3\n")
+w("export [final].csv", "[bold]Quarterly[/bold] backlink notes\nnothing tabular here\n")

@@ -1,7 +1,8 @@
 """Readers never see a half-built warehouse. A BI tool (another process) holds a read-only DuckDB
 connection on the published file while a refresh with a new export runs — first one killed while
-dbt builds, then one that completes: the refresh succeeds, the open connection keeps seeing the
-previous complete state throughout, and a new connection sees the new state."""
+it lands files, then one that completes: the refresh succeeds, the open connection keeps seeing
+the previous complete state throughout, and a new connection sees the new state. (Kills during
+dbt are in test_crash_safety.py.)"""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ import duckdb
 import pytest
 
 from tests.conftest import SAMPLE_INBOX, refresh
-from tests.integration.test_crash_safety import building_models, kill_when, start_refresh
+from tests.integration.test_crash_safety import kill_when, landing_files, start_refresh
 
 pytestmark = pytest.mark.e2e
 
@@ -83,7 +84,7 @@ def grown(sample_refresh, tmp_path_factory):
     reader = Reader(warehouse)
     try:
         seen["reader before"] = reader.state()
-        kill_when(start_refresh(inbox, warehouse), building_models)
+        kill_when(start_refresh(inbox, warehouse), landing_files)  # the new file half-landed in the build copy
         seen["reader after a killed refresh"] = reader.state()
         seen["published sha after a killed refresh"] = _sha(warehouse)
         started = time.monotonic()

@@ -233,3 +233,27 @@ def test_freshness_flags_old_tools_and_sites_without_any_snapshot():
         "knifecraft.co.uk · ahrefs: newest snapshot 2026-10-01 is 54 days old (limit 45)",
         "shop.blogspot.com: no backlink snapshot from any tool",
     ]
+
+
+# --- how the CLI shows these checks ----------------------------------------------------------------------
+
+
+def test_the_cli_prints_our_reason_escaped_and_a_warning_does_not_fail_the_run(monkeypatch, tmp_path):
+    import io
+
+    import dagster as dg
+    from rich.console import Console
+
+    from dagster_project import cli
+
+    monkeypatch.setenv("BACKLINKS_WAREHOUSE", str(tmp_path / "w.duckdb"))
+    screen = io.StringIO()
+    monkeypatch.setattr(cli, "console", Console(file=screen, width=300))
+    reason = cli._check_reason({"reason": dg.MetadataValue.text("rel 'x[/]' is not one of …"), "drifts": dg.MetadataValue.json([])})
+    assert reason == "rel 'x\\[/]' is not one of …"  # rich markup escaped: printed verbatim
+    warned = cli.RunOutcome(success=True, passed_checks=3, warned_checks=[("raw/backlinks", "snapshot_drift", reason)])
+    assert cli.report_outcome(warned, []) == cli.EXIT_OK
+    printed = screen.getvalue()
+    assert "1 warnings" in printed and "raw/backlinks · snapshot_drift: rel 'x[/]' is not one of" in printed
+    failed = cli.RunOutcome(success=False, failed_checks=[("raw/backlinks", "batch_expectations", "6 of 73 failed")])
+    assert cli.report_outcome(failed, []) == cli.EXIT_PROBLEMS

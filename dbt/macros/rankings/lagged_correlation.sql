@@ -10,12 +10,14 @@
     goes to the shorter lag. best_lag_weeks is null when no lag correlates negatively.
 
     series     relation / CTE name with key_columns, week_index (integer, see week_index) and x, y
-    max_lag    the largest lag in weeks (an integer known at compile time)
+    max_lag    SQL expression of the largest lag in weeks, e.g. a threshold
+               (links_vs_rankings_max_lag_weeks); lags above max_lag_limit are never tried
+    max_lag_limit  compile-time bound of max_lag (config.Thresholds allows at most 52)
 
     Returns one row per entity that has at least one paired week: key_columns,
     paired_weeks (pairs at lag 0), correlation_same_week (k = 0), best_lag_weeks,
     best_lag_correlation. -#}
-{% macro lagged_correlation(series, key_columns, x, y, max_lag, min_pairs=3) -%}
+{% macro lagged_correlation(series, key_columns, x, y, max_lag, min_pairs=3, max_lag_limit=52) -%}
     {%- set keys = key_columns | join(', ') -%}
     select
         {{ keys }},
@@ -44,9 +46,9 @@
                 end as correlation
             from {{ series }} as current_week
             cross join (
-                {%- for lag in range(max_lag | int + 1) %}
-                select {{ lag }} as lag_weeks{% if not loop.last %} union all{% endif %}
-                {%- endfor %}
+                select generated_number - 1 as lag_weeks
+                from ({{ dbt.generate_series(max_lag_limit + 1) }}) as lag_numbers
+                where generated_number - 1 <= {{ max_lag }}
             ) as lags
             inner join {{ series }} as earlier_week
                 on {% for key in key_columns %}earlier_week.{{ key }} = current_week.{{ key }}

@@ -18,3 +18,32 @@
 {% macro page_key(url_expr) -%}
     {{ regexp_replace_all(regexp_replace_all(url_identity(url_expr), "'[?#].*$'", "''"), "'/+$'", "''") }}
 {%- endmacro %}
+
+
+{#- One row per week of each span of `spans` (columns first_week, last_week: week indexes), for
+    gap-free weekly series: `columns` of spans, week_index, last_week. Spans up to 2000 weeks. -#}
+{% macro week_calendar(spans, columns) -%}
+    select
+        {{ keys_of(spans, columns) }},
+        {{ spans }}.first_week + numbers.generated_number - 1 as week_index,
+        {{ spans }}.last_week
+    from {{ spans }}
+    cross join ({{ dbt.generate_series(2000) }}) as numbers
+    where numbers.generated_number - 1 <= {{ spans }}.last_week - {{ spans }}.first_week
+{%- endmacro %}
+
+{#- Per week of `calendar` (key_columns, week_index): the distinct source_domain of `spans`
+    (key_columns, source_domain, first_week, lost_week) live at the end of the week - first
+    seen on or before it, lost after it or never - as `count_as` (0 when none). -#}
+{% macro live_domains_per_week(calendar, spans, key_columns, count_as) -%}
+    select
+        {{ keys_of(calendar, key_columns) }},
+        {{ calendar }}.week_index,
+        count(distinct {{ spans }}.source_domain) as {{ count_as }}
+    from {{ calendar }}
+    left join {{ spans }}
+        on {% for key in key_columns %}{{ calendar }}.{{ key }} = {{ spans }}.{{ key }}
+        and {% endfor %}{{ spans }}.first_week <= {{ calendar }}.week_index
+        and ({{ spans }}.lost_week is null or {{ spans }}.lost_week > {{ calendar }}.week_index)
+    group by {{ keys_of(calendar, key_columns) }}, {{ calendar }}.week_index
+{%- endmacro %}

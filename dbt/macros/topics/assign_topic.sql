@@ -1,102 +1,172 @@
-{#- The topical cluster (sites.yml `topics`) of each key of `relation`, by the keyword rules
-    int_referring_domains__topics applies to referring domains, so "links in a topic" and
-    "rankings in a topic" (or "mentions in a topic") mean the same clusters:
-      - every text field and every cluster keyword goes through normalise_anchor (lowercase,
-        accent- and punctuation-free words); a keyword hits a field when it occurs in it as
-        whole words ("chef knife" in "best chef knife uk"; "knife" not in "knives" - list
-        plurals in sites.yml);
+{#- Topic assignment: the one implementation of the sites.yml `topics` keyword rules, used for
+    referring domains (int_referring_domains__topics), ranking keywords
+    (int_rankings__keyword_topics) and mentions (int_mentions__deduplicated), so "links in a
+    topic", "rankings in a topic" and "mentions in a topic" mean the same clusters:
+      - a field is matched in one of two ways:
+          'words' (default): the field and every cluster keyword go through normalise_anchor
+            (lowercase, accent- and punctuation-free words); a keyword hits when it occurs as
+            whole words ("chef knife" in "best chef knife uk"; "knife" not in "knives" - list
+            plurals in sites.yml);
+          'glued': for texts that glue words together (host names: knifecorner): the keyword
+            without spaces, when it has 4+ letters, anywhere in the field as given (the caller
+            lowercases it and keeps letters and digits);
       - a field counts once per cluster however many of the cluster's keywords hit it; a
         cluster's score is the mean over the key's rows of the sum of the weights of the fields
-        it hits; the best score wins.
-    One addition for short texts: ties go to the cluster with the longest keyword hit (the
-    more specific rule: "sharpen" beats "knife" in "how to sharpen a knife", "bushcraft" beats
-    "knife"), then alphabetically (the referring-domain rule). A key no cluster hits is
-    'unassigned', like a referring domain; without configured clusters every key is.
+        it hits (identical rows are scored once and counted as often as they occur);
+      - the best score wins; ties go to the cluster with the longest keyword hit (the more
+        specific rule: "sharpen" beats "knife" in "how to sharpen a knife", "bushcraft" beats
+        "knife"), then alphabetically. -#}
+
+{#- Every (key, cluster) with at least one keyword hit, and its score.
 
     relation         relation or CTE name holding key_columns and the fields
     key_columns      list of column names identifying what gets a topic
-    weighted_fields  list of [text expression, weight expression] pairs evaluated on
-                     `relation`, e.g. [['title', 'topic_weight_title'], ['content', 1]]
+    fields           list of {'name', 'text', 'weight'[, 'match']} dicts: `text` and `weight` are
+                     expressions on `relation`, `match` 'words' (default) or 'glued' (see above),
+                     e.g. [{'name': 'title', 'text': 'title', 'weight': 'topic_weight_title'}]
     topics_relation  relation or CTE name with columns (topic, keyword): ref('stg_config__topics')
 
-    Returns: key_columns, topic, topic_score (0 when unassigned), one row per distinct key. -#}
-{% macro assign_topic(relation, key_columns, weighted_fields, topics_relation) -%}
-    {%- set prefixed = {} -%}
-    {%- for alias in ['texts', 'scored', 'ranked', 'keys'] -%}
-        {%- set columns = [] -%}
-        {%- for key in key_columns %}{% do columns.append(alias ~ '.' ~ key) %}{% endfor -%}
-        {%- do prefixed.update({alias: columns | join(', ')}) -%}
-    {%- endfor -%}
+    Returns: key_columns, topic, topic_score, longest_hit (the longest normalised keyword that
+    hit), and <name>_hit per field (1 when any of the key's rows hits the cluster in it, else 0). -#}
+{% macro topic_scores(relation, key_columns, fields, topics_relation) -%}
+    {%- set keys = key_columns | join(', ') -%}
+    {%- set text_keys = [] -%}
+    {%- for key in key_columns %}{% do text_keys.append('texts.' ~ key) %}{% endfor -%}
     select
-        {{ prefixed['keys'] }},
-        coalesce(ranked.topic, 'unassigned') as topic,
-        coalesce(ranked.topic_score, 0) as topic_score
+        {{ keys_of('key_rows', key_columns) }},
+        hits.topic,
+        -- mean over the key's rows (rows no cluster keyword hits count as 0)
+        1.0 * sum(hits.text_rows * hits.row_score) / max(key_rows.key_rows) as topic_score,
+        max(hits.longest_hit) as longest_hit
+        {%- for field in fields %},
+        max(hits.{{ field.name }}_hit) as {{ field.name }}_hit
+        {%- endfor %}
+    from (
+        select {{ keys }}, count(*) as key_rows
+        from {{ relation }}
+        group by {{ keys }}
+    ) as key_rows
+    inner join (
+        select
+            {{ text_keys | join(', ') }},
+            texts.text_id,
+            texts.text_rows,
+            topic_terms.topic,
+            {%- for field in fields %}
+            max(case when {{ _topic_field_hit(field, loop.index) }} then 1 else 0 end) as {{ field.name }}_hit,
+            {%- endfor %}
+            {%- for field in fields %}
+            max(case when {{ _topic_field_hit(field, loop.index) }} then texts.topic_weight_{{ loop.index }} else 0 end)
+            {%- if not loop.last %} +{% endif %}
+            {%- endfor %} as row_score,
+            max(length(topic_terms.term)) as longest_hit
+        from (
+            -- identical texts are scored once (a sitewide link repeats them on every page)
+            select
+                grouped.*,
+                row_number() over (order by {{ keys }}) as text_id
+            from (
+                select
+                    {{ keys }},
+                    {%- for field in fields %}
+                    topic_field_{{ loop.index }},
+                    topic_weight_{{ loop.index }},
+                    {%- endfor %}
+                    count(*) as text_rows
+                from (
+                    select
+                        {{ keys }},
+                        {%- for field in fields %}
+                        {%- if field.get('match', 'words') == 'glued' %}
+                        coalesce({{ field.text }}, '') as topic_field_{{ loop.index }},
+                        {%- else %}
+                        ' ' || coalesce({{ normalise_anchor(field.text) }}, '') || ' ' as topic_field_{{ loop.index }},
+                        {%- endif %}
+                        {{ field.weight }} as topic_weight_{{ loop.index }}
+                        {%- if not loop.last %},{% endif %}
+                        {%- endfor %}
+                    from {{ relation }}
+                ) as raw_texts
+                group by
+                    {{ keys }}
+                    {%- for field in fields %},
+                    topic_field_{{ loop.index }},
+                    topic_weight_{{ loop.index }}
+                    {%- endfor %}
+            ) as grouped
+        ) as texts
+        inner join (
+            select distinct
+                topic,
+                {{ normalise_anchor('keyword') }} as term,
+                replace({{ normalise_anchor('keyword') }}, ' ', '') as glued_term
+            from {{ topics_relation }}
+        ) as topic_terms
+            on topic_terms.term <> ''
+            and (
+                {%- for field in fields %}
+                {{ _topic_field_hit(field, loop.index) }}
+                {%- if not loop.last %} or{% endif %}
+                {%- endfor %}
+            )
+        group by {{ text_keys | join(', ') }}, texts.text_id, texts.text_rows, topic_terms.topic
+    ) as hits
+        on {% for key in key_columns %}hits.{{ key }} = key_rows.{{ key }}{% if not loop.last %} and {% endif %}{% endfor %}
+    group by {{ keys_of('key_rows', key_columns) }}, hits.topic
+{%- endmacro %}
+
+{#- Does field number `index` of the current text row hit the current cluster keyword? -#}
+{% macro _topic_field_hit(field, index) -%}
+    {%- if field.get('match', 'words') == 'glued' -%}
+    (length(topic_terms.glued_term) >= 4 and texts.topic_field_{{ index }} like '%' || topic_terms.glued_term || '%')
+    {%- else -%}
+    texts.topic_field_{{ index }} like '% ' || topic_terms.term || ' %'
+    {%- endif -%}
+{%- endmacro %}
+
+{#- `relation.key` for every key, comma-separated. -#}
+{% macro keys_of(relation, key_columns) -%}
+    {%- for key in key_columns %}{{ relation }}.{{ key }}{% if not loop.last %}, {% endif %}{% endfor -%}
+{%- endmacro %}
+
+{#- The winning cluster of each key of `scores` (a topic_scores result: a CTE name, or a
+    parenthesised subquery with an alias): best score, then longest keyword hit, then
+    alphabetical. With min_score (an SQL expression) a cluster must score above 0 and at least
+    min_score to win. Keys without a winner are absent. Returns key_columns, topic, topic_score. -#}
+{% macro best_topic(scores, key_columns, min_score=none) -%}
+    {%- set keys = key_columns | join(', ') -%}
+    select {{ keys }}, topic, topic_score
+    from (
+        select
+            {{ keys }},
+            topic,
+            topic_score,
+            row_number() over (
+                partition by {{ keys }}
+                order by topic_score desc, longest_hit desc, topic
+            ) as topic_rank
+        from {{ scores }}
+        {%- if min_score is not none %}
+        where topic_score > 0
+            and topic_score >= {{ min_score }}
+        {%- endif %}
+    ) as ranked
+    where topic_rank = 1
+{%- endmacro %}
+
+{#- The topic of every distinct key of `relation` (arguments as topic_scores): the best_topic,
+    or 'unassigned' when no cluster hits (like a referring domain); without configured clusters
+    every key is. Returns key_columns, topic, topic_score (0 when unassigned), one row per key. -#}
+{% macro assign_topic(relation, key_columns, fields, topics_relation) -%}
+    select
+        {{ keys_of('keys', key_columns) }},
+        coalesce(best.topic, 'unassigned') as topic,
+        coalesce(best.topic_score, 0) as topic_score
     from (
         select distinct {{ key_columns | join(', ') }} from {{ relation }}
     ) as keys
     left join (
-        select
-            {{ prefixed['scored'] }},
-            scored.topic,
-            scored.topic_score,
-            row_number() over (
-                partition by {{ prefixed['scored'] }}
-                order by scored.topic_score desc, scored.longest_hit desc, scored.topic
-            ) as topic_rank
-        from (
-            select
-                {{ prefixed['texts'] }},
-                hits.topic,
-                -- mean over the key's rows (rows no cluster keyword hits count as 0)
-                1.0 * sum(hits.row_score) / max(texts.key_rows) as topic_score,
-                max(hits.longest_hit) as longest_hit
-            from (
-                select
-                    {{ key_columns | join(', ') }},
-                    count(*) as key_rows
-                from {{ relation }}
-                group by {{ key_columns | join(', ') }}
-            ) as texts
-            inner join (
-                select
-                    {{ prefixed['texts'] }},
-                    texts.row_id,
-                    topic_terms.topic,
-                    {%- for field in weighted_fields %}
-                    max(case when texts.topic_field_{{ loop.index }} like '% ' || topic_terms.term || ' %' then texts.topic_weight_{{ loop.index }} else 0 end)
-                    {%- if not loop.last %} +{% endif %}
-                    {%- endfor %} as row_score,
-                    max(length(topic_terms.term)) as longest_hit
-                from (
-                    select
-                        {{ key_columns | join(', ') }},
-                        row_number() over (order by {{ key_columns | join(', ') }}) as row_id,
-                        {%- for field in weighted_fields %}
-                        ' ' || coalesce({{ normalise_anchor(field[0]) }}, '') || ' ' as topic_field_{{ loop.index }},
-                        {{ field[1] }} as topic_weight_{{ loop.index }}
-                        {%- if not loop.last %},{% endif %}
-                        {%- endfor %}
-                    from {{ relation }}
-                ) as texts
-                inner join (
-                    select distinct
-                        topic,
-                        {{ normalise_anchor('keyword') }} as term
-                    from {{ topics_relation }}
-                ) as topic_terms
-                    on topic_terms.term <> ''
-                    and (
-                        {%- for field in weighted_fields %}
-                        texts.topic_field_{{ loop.index }} like '% ' || topic_terms.term || ' %'
-                        {%- if not loop.last %} or{% endif %}
-                        {%- endfor %}
-                    )
-                group by {{ prefixed['texts'] }}, texts.row_id, topic_terms.topic
-            ) as hits
-                on {% for key in key_columns %}hits.{{ key }} = texts.{{ key }}{% if not loop.last %} and {% endif %}{% endfor %}
-            group by {{ prefixed['texts'] }}, hits.topic
-        ) as scored
-    ) as ranked
-        on {% for key in key_columns %}ranked.{{ key }} = keys.{{ key }}{% if not loop.last %} and {% endif %}{% endfor %}
-        and ranked.topic_rank = 1
+        {{ best_topic('(' ~ topic_scores(relation, key_columns, fields, topics_relation) ~ ') as scores', key_columns) }}
+    ) as best
+        on {% for key in key_columns %}best.{{ key }} = keys.{{ key }}{% if not loop.last %} and {% endif %}{% endfor %}
 {%- endmacro %}

@@ -65,7 +65,10 @@ mention_texts as (
 ),
 
 mention_topics as (
-    {{ assign_topic('mention_texts', ['mention_url'], [['title', 'topic_weight_title'], ['content', 'topic_weight_anchor']], 'topics') }}
+    {{ assign_topic('mention_texts', ['mention_url'], [
+        {'name': 'title', 'text': 'title', 'weight': 'topic_weight_title'},
+        {'name': 'content', 'text': 'content', 'weight': 'topic_weight_anchor'},
+    ], 'topics') }}
 ),
 
 final as (

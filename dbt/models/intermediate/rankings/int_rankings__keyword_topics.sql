@@ -1,5 +1,5 @@
 -- The topical cluster of every ranking keyword, by the keyword rules referring domains are
--- assigned with (macros/topics/assign_topic.sql mirrors int_referring_domains__topics), the
+-- assigned with (macros/topics/assign_topic.sql, shared with int_referring_domains__topics), the
 -- keyword being the only field. Keywords no cluster keyword hits (brand queries, much of the
 -- long tail) are 'unassigned', like referring domains.
 with
@@ -13,7 +13,7 @@ topics as (
 ),
 
 keyword_topics as (
-    {{ assign_topic('rankings', ['keyword'], [['keyword', '1']], 'topics') }}
+    {{ assign_topic('rankings', ['keyword'], [{'name': 'keyword', 'text': 'keyword', 'weight': '1'}], 'topics') }}
 )
 
 select

@@ -1,7 +1,6 @@
-{%- set max_lag = var('links_vs_rankings_max_lag_weeks', 8) | int -%}
 -- Did links move rankings? One row per landing page and ISO week: the live referring domains
--- pointing at the page next to its positions and clicks, from {{ max_lag }} weeks before the
--- page's first ranking observation to its last (var links_vs_rankings_max_lag_weeks).
+-- pointing at the page next to its positions and clicks, from links_vs_rankings_max_lag_weeks
+-- (sites.yml thresholds, default 8) weeks before the page's first ranking observation to its last.
 --   page                 page_key(url): scheme, `www.`, query and trailing slashes ignored, so a
 --                        link's target and a ranking URL meet however the tools spell them
 --   live_referring_domains  distinct source domains with a link to the page that is live at the
@@ -12,7 +11,7 @@
 --                        when there are any, else the sum of the page's (query, page) rows
 --   correlation columns  macros/rankings/lagged_correlation.sql over the whole series:
 --                        corr(live_referring_domains k weeks earlier, avg_position) for
---                        k = 0..max_lag; best_lag_weeks = the k with the most negative
+--                        k = 0..links_vs_rankings_max_lag_weeks; best_lag_weeks = the k with the most negative
 --                        correlation (more links, better position); equal on every row of a page
 with
 
@@ -26,6 +25,10 @@ keyword_rankings as (
 
 page_rankings as (
     select * from {{ ref('page_rankings') }}
+),
+
+thresholds as (
+    select * from {{ ref('stg_config__thresholds') }}
 ),
 
 tracked as (
@@ -81,29 +84,18 @@ gsc_query_page_rows as (
 
 pages as (
     select
-        site_domain,
-        page_key,
-        min(url) as page_url,
-        min(week_index) - {{ max_lag }} as first_week,
-        max(week_index) as last_week
+        tracked.site_domain,
+        tracked.page_key,
+        min(tracked.url) as page_url,
+        min(tracked.week_index) - max(thresholds.links_vs_rankings_max_lag_weeks) as first_week,
+        max(tracked.week_index) as last_week
     from tracked
-    group by site_domain, page_key
-),
-
-numbers as (
-    {{ dbt.generate_series(2000) }}
+    cross join thresholds
+    group by tracked.site_domain, tracked.page_key
 ),
 
 calendar as (
-    select
-        pages.site_domain,
-        pages.page_key,
-        pages.page_url,
-        pages.first_week + numbers.generated_number - 1 as week_index,
-        pages.last_week
-    from pages
-    cross join numbers
-    where numbers.generated_number - 1 <= pages.last_week - pages.first_week
+    {{ week_calendar('pages', ['site_domain', 'page_key', 'page_url']) }}
 ),
 
 link_spans as (
@@ -118,18 +110,7 @@ link_spans as (
 ),
 
 weekly_links as (
-    select
-        calendar.site_domain,
-        calendar.page_key,
-        calendar.week_index,
-        count(distinct link_spans.source_domain) as live_referring_domains
-    from calendar
-    left join link_spans
-        on calendar.site_domain = link_spans.site_domain
-        and calendar.page_key = link_spans.page_key
-        and link_spans.first_week <= calendar.week_index
-        and (link_spans.lost_week is null or link_spans.lost_week > calendar.week_index)
-    group by calendar.site_domain, calendar.page_key, calendar.week_index
+    {{ live_domains_per_week('calendar', 'link_spans', ['site_domain', 'page_key'], 'live_referring_domains') }}
 ),
 
 series as (
@@ -165,7 +146,7 @@ series as (
 ),
 
 correlations as (
-    {{ lagged_correlation('series', ['site_domain', 'page_key'], 'live_referring_domains', 'avg_position', max_lag) }}
+    {{ lagged_correlation('series', ['site_domain', 'page_key'], 'live_referring_domains', 'avg_position', '(select links_vs_rankings_max_lag_weeks from thresholds)') }}
 ),
 
 final as (

@@ -1,8 +1,6 @@
-{%- set max_lag = var('links_vs_rankings_max_lag_weeks', 8) | int -%}
-{%- set good_position = var('topic_divergence_good_position', 10) -%}
-{%- set poor_position = var('topic_divergence_poor_position', 20) -%}
 -- "Links in a topic" next to "rankings in a topic": one row per (site, configured topic, ISO
--- week), from {{ max_lag }} weeks before the topic's first ranking observation to its last.
+-- week), from links_vs_rankings_max_lag_weeks weeks before the topic's first ranking
+-- observation to its last (thresholds from sites.yml: stg_config__thresholds).
 --   live_referring_domains  the site's referring domains whose topic (dim_referring_domains) is
 --                        the topic, live at the end of the week (first_seen on or before it,
 --                        lost_at after it or null)
@@ -12,10 +10,11 @@
 --                        rank trackers that week; avg_position over the ranking ones
 --   divergence           on weeks with tracked keywords, with fair share = 1 / configured topics:
 --                          many_links_poor_rankings  links_share >= fair share and avg_position
---                                                    > {{ poor_position }} or nothing ranks
+--                                                    > topic_divergence_poor_position (default 20)
+--                                                    or nothing ranks
 --                          few_links_good_rankings   links_share < fair share / 2 and
---                                                    avg_position <= {{ good_position }}
---                        (vars topic_divergence_poor_position / _good_position)
+--                                                    avg_position <= topic_divergence_good_position
+--                                                    (default 10)
 --   correlation columns  as in links_vs_rankings_pages, per topic
 with
 
@@ -29,6 +28,10 @@ keyword_rankings as (
 
 topics as (
     select distinct topic from {{ ref('stg_config__topics') }}
+),
+
+thresholds as (
+    select * from {{ ref('stg_config__thresholds') }}
 ),
 
 topic_count as (
@@ -78,27 +81,17 @@ gsc_clicks as (
 
 topic_spans as (
     select
-        site_domain,
-        topic,
-        min(week_index) - {{ max_lag }} as first_week,
-        max(week_index) as last_week
+        tracked.site_domain,
+        tracked.topic,
+        min(tracked.week_index) - max(thresholds.links_vs_rankings_max_lag_weeks) as first_week,
+        max(tracked.week_index) as last_week
     from tracked
-    group by site_domain, topic
-),
-
-numbers as (
-    {{ dbt.generate_series(2000) }}
+    cross join thresholds
+    group by tracked.site_domain, tracked.topic
 ),
 
 calendar as (
-    select
-        topic_spans.site_domain,
-        topic_spans.topic,
-        topic_spans.first_week + numbers.generated_number - 1 as week_index,
-        topic_spans.last_week
-    from topic_spans
-    cross join numbers
-    where numbers.generated_number - 1 <= topic_spans.last_week - topic_spans.first_week
+    {{ week_calendar('topic_spans', ['site_domain', 'topic']) }}
 ),
 
 domain_spans as (
@@ -114,35 +107,16 @@ domain_spans as (
 ),
 
 weekly_links as (
-    select
-        calendar.site_domain,
-        calendar.topic,
-        calendar.week_index,
-        count(distinct domain_spans.source_domain) as live_referring_domains
-    from calendar
-    left join domain_spans
-        on calendar.site_domain = domain_spans.site_domain
-        and calendar.topic = domain_spans.topic
-        and domain_spans.first_week <= calendar.week_index
-        and (domain_spans.lost_week is null or domain_spans.lost_week > calendar.week_index)
-    group by calendar.site_domain, calendar.topic, calendar.week_index
+    {{ live_domains_per_week('calendar', 'domain_spans', ['site_domain', 'topic'], 'live_referring_domains') }}
 ),
 
 site_weeks as (
     select distinct site_domain, week_index from calendar
 ),
 
+-- every configured topic's live referring domains of the site, the links_share denominator
 weekly_site_links as (
-    select
-        site_weeks.site_domain,
-        site_weeks.week_index,
-        count(distinct domain_spans.source_domain) as topical_referring_domains
-    from site_weeks
-    left join domain_spans
-        on site_weeks.site_domain = domain_spans.site_domain
-        and domain_spans.first_week <= site_weeks.week_index
-        and (domain_spans.lost_week is null or domain_spans.lost_week > site_weeks.week_index)
-    group by site_weeks.site_domain, site_weeks.week_index
+    {{ live_domains_per_week('site_weeks', 'domain_spans', ['site_domain'], 'topical_referring_domains') }}
 ),
 
 series as (
@@ -181,7 +155,7 @@ series as (
 ),
 
 correlations as (
-    {{ lagged_correlation('series', ['site_domain', 'topic'], 'live_referring_domains', 'avg_position', max_lag) }}
+    {{ lagged_correlation('series', ['site_domain', 'topic'], 'live_referring_domains', 'avg_position', '(select links_vs_rankings_max_lag_weeks from thresholds)') }}
 ),
 
 flagged as (
@@ -194,10 +168,10 @@ flagged as (
         case
             when series.keywords_tracked is null then null
             when series.links_share >= 1.0 / topic_count.topics_configured
-                and (series.avg_position is null or series.avg_position > {{ poor_position }})
+                and (series.avg_position is null or series.avg_position > thresholds.topic_divergence_poor_position)
                 then 'many_links_poor_rankings'
             when series.links_share < 0.5 / topic_count.topics_configured
-                and series.avg_position <= {{ good_position }}
+                and series.avg_position <= thresholds.topic_divergence_good_position
                 then 'few_links_good_rankings'
         end as divergence,
         series.is_latest_week,
@@ -220,6 +194,7 @@ flagged as (
         cast(correlations.best_lag_correlation as {{ type_double() }}) as best_lag_correlation
     from series
     cross join topic_count
+    cross join thresholds
     left join correlations
         on series.site_domain = correlations.site_domain
         and series.topic = correlations.topic

@@ -12,20 +12,7 @@ rankings as (
 ),
 
 ranked as (
-    select
-        *,
-        row_number() over (
-            partition by site_domain, url, observed_date, source_tool
-            order by
-                case when position is null then 1 else 0 end,
-                snapshot_date desc,
-                export_type,
-                file_sha256,
-                row_number,
-                row_part
-        ) as report_rank,
-        count(*) over (partition by site_domain, url, observed_date, source_tool) as reports
-    from rankings
+    {{ ranked_reports('rankings', ['site_domain', 'url', 'observed_date', 'source_tool']) }}
 ),
 
 final as (

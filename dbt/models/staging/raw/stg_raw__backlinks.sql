@@ -63,30 +63,12 @@ renamed as (
     from source
 ),
 
--- A row with a target belongs to the configured domain its target is on: the registrable
--- domain equals it, or the host is it or one of its subdomains (a competitor may be configured
--- as a host such as shop.example.com). A row without a target (GSC) belongs to its site_hint.
+-- A row with a target belongs to the configured domain its target is on, the most specific one
+-- winning; a row without a target (GSC) to its site_hint (macros/sites/configured_site_matches.sql).
 -- One pass over `renamed` (no join back to it), and snapshot_date leads the window partition, so
 -- a snapshot_date filter from a caller is pushed below the window to the raw scan.
 site_matches as (
-    select
-        renamed.*,
-        sites.site_domain,
-        sites.site_role,
-        -- the most specific configured domain wins (shop.example.com over example.com)
-        row_number() over (
-            partition by renamed.snapshot_date, renamed.file_sha256, renamed.row_number
-            order by length(sites.site_domain) desc
-        ) as match_rank
-    from renamed
-    inner join sites
-        on case
-            when renamed.target_url is null then renamed.site_hint = sites.site_domain
-            else renamed.target_domain = sites.site_domain
-                or renamed.target_host = sites.site_domain
-                or {{ dbt.right('renamed.target_host', 'length(sites.site_domain) + 1') }}
-                    = '.' || sites.site_domain
-        end
+    {{ configured_site_matches('renamed', 'sites', ['renamed.*'], ['snapshot_date', 'file_sha256', 'row_number'], 'target_url', 'target_domain', 'target_host') }}
 ),
 
 final as (

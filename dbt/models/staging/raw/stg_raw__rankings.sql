@@ -53,26 +53,9 @@ renamed as (
     from source
 ),
 
+-- the configured site each row belongs to, as for backlinks (macros/sites/configured_site_matches.sql)
 site_matches as (
-    select
-        renamed.file_sha256,
-        renamed.row_number,
-        renamed.row_part,
-        sites.site_domain,
-        sites.site_role,
-        row_number() over (
-            partition by renamed.file_sha256, renamed.row_number, renamed.row_part
-            order by length(sites.site_domain) desc
-        ) as match_rank
-    from renamed
-    inner join sites
-        on case
-            when renamed.url is null then renamed.site_hint = sites.site_domain
-            else renamed.url_domain = sites.site_domain
-                or renamed.url_host = sites.site_domain
-                or {{ dbt.right('renamed.url_host', 'length(sites.site_domain) + 1') }}
-                    = '.' || sites.site_domain
-        end
+    {{ configured_site_matches('renamed', 'sites', ['renamed.file_sha256', 'renamed.row_number', 'renamed.row_part'], ['file_sha256', 'row_number', 'row_part'], 'url', 'url_domain', 'url_host') }}
 ),
 
 final as (
