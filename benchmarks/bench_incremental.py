@@ -57,18 +57,14 @@ def run(label: str, start: str, end: str, log: Path, full_refresh: bool = False)
         "loggers": {"console": {"config": {"log_level": "INFO"}}},
         "ops": {"warehouse_models": {"config": {"full_refresh": full_refresh}}},
     }
+    instance = dg.DagsterInstance.ephemeral()
     wall, cpu = time.perf_counter(), cpu_seconds()
     with open(log, "a", encoding="utf-8") as out, contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
         result = job.execute_in_process(
-            instance=dg.DagsterInstance.ephemeral(), raise_on_error=False, run_config=run_config, tags=range_tags([start, end])
+            instance=instance, raise_on_error=False, run_config=run_config, tags=range_tags([start, end])
         )
     wall, cpu = time.perf_counter() - wall, cpu_seconds() - cpu
-    started, steps = {}, {}
-    for event in result.all_events:
-        if event.event_type_value == "STEP_START":
-            started[event.step_key] = event.timestamp
-        elif event.event_type_value in ("STEP_SUCCESS", "STEP_FAILURE") and event.step_key in started:
-            steps[event.step_key] = event.timestamp - started[event.step_key]
+    steps = {s.step_key: (s.end_time or 0) - (s.start_time or 0) for s in instance.get_run_step_stats(result.run_id)}
     land = steps.get("landed_exports", 0.0)
     dbt = steps.get("warehouse_models", 0.0)
     publish = steps.get("warehouse__published", steps.get("published_warehouse", 0.0))
@@ -91,9 +87,9 @@ def warehouse_size(path: Path) -> tuple[int, int, int]:
     import duckdb
 
     with duckdb.connect(str(path), read_only=True) as con:
-        raw = con.sql("select count(*) from raw.backlinks").fetchone()[0]
-        links = con.sql("select count(*) from marts.fct_backlinks").fetchone()[0]
-        obs = con.sql("select count(*) from intermediate.int_backlinks__observations").fetchone()[0]
+        raw = con.sql("select count(*) from raw.backlinks").fetchall()[0][0]
+        links = con.sql("select count(*) from marts.fct_backlinks").fetchall()[0][0]
+        obs = con.sql("select count(*) from intermediate.int_backlinks__observations").fetchall()[0][0]
     return raw, links, obs
 
 

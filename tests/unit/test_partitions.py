@@ -103,15 +103,16 @@ def test_loaded_files_of_a_missing_warehouse_is_empty(tmp_path):
 @pytest.mark.parametrize(
     ("full", "vars", "expected"),
     [
-        (False, None, ["build"]),
+        (False, None, ["build", "--exclude", "test_type:unit"]),
         # vars are JSON with sorted keys: the same window is the same command (and log line)
         (
             False,
             {"max_date": "2026-01-11", "min_date": "2026-01-05"},
-            ["build", "--vars", '{"max_date": "2026-01-11", "min_date": "2026-01-05"}'],
+            ["build", "--exclude", "test_type:unit", "--vars", '{"max_date": "2026-01-11", "min_date": "2026-01-05"}'],
         ),
         (True, {"min_date": "1900-01-01", "max_date": "9999-12-31"},
-         ["build", "--vars", '{"max_date": "9999-12-31", "min_date": "1900-01-01"}', "--full-refresh"]),
+         ["build", "--exclude", "test_type:unit", "--vars", '{"max_date": "9999-12-31", "min_date": "1900-01-01"}',
+          "--full-refresh"]),
     ],
 )
 def test_dbt_build_args(full, vars, expected):
