@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,6 +20,7 @@ class InboxFile:
     relative: str  # posix path relative to the inbox: audit.ingest_files.file_name
     sha256: str
     size: int
+    mtime_ns: int = 0
 
 
 def _hash(path: Path) -> str:
@@ -37,8 +39,11 @@ def relative_name(path: Path, inbox: Path) -> str:
     return os.fsencode(relative).decode("utf-8", errors="backslashreplace")
 
 
-def scan(inbox: Path) -> list[InboxFile]:
-    """Every regular file under the inbox (hidden files and folders skipped), in a stable order."""
+def scan(inbox: Path, known_hash: Callable[[str, os.stat_result], str | None] | None = None) -> list[InboxFile]:
+    """Every regular file under the inbox (hidden files and folders skipped), in a stable order.
+
+    `known_hash(name, stat)` may return the sha256 already recorded for a file of that name, size
+    and mtime (the sensor's cursor), so an unchanged file is not read again."""
     inbox = Path(inbox)
     if not inbox.is_dir():
         return []
@@ -47,7 +52,9 @@ def scan(inbox: Path) -> list[InboxFile]:
         relative = path.relative_to(inbox)
         if any(part.startswith(".") for part in relative.parts) or not path.is_file():
             continue
-        found.append(InboxFile(path, relative_name(path, inbox), _hash(path), path.stat().st_size))
+        name, stat = relative_name(path, inbox), path.stat()
+        sha = (known_hash(name, stat) if known_hash else None) or _hash(path)
+        found.append(InboxFile(path, name, sha, stat.st_size, stat.st_mtime_ns))
     return found
 
 

@@ -57,22 +57,14 @@ class InboxCursor:
 
 def scan_inbox(inbox: Path, cursor: InboxCursor) -> list[inbox_mod.InboxFile]:
     """inbox.scan, but a file whose size and mtime match the cursor keeps its recorded hash."""
-    inbox = Path(inbox)
-    if not inbox.is_dir():
-        return []
-    found = []
-    for path in sorted(inbox.rglob("*")):
-        relative = path.relative_to(inbox)
-        if any(part.startswith(".") for part in relative.parts) or not path.is_file():
-            continue
-        name, stat = relative.as_posix(), path.stat()
+
+    def known_hash(name: str, stat) -> str | None:
         cached = cursor.seen.get(name)
-        if cached and cached[0] == stat.st_size and cached[1] == stat.st_mtime_ns:
-            sha = cached[2]
-        else:
-            sha = inbox_mod._hash(path)
-        found.append(inbox_mod.InboxFile(path, name, sha, stat.st_size))
-        cursor.seen[name] = (stat.st_size, stat.st_mtime_ns, sha)
+        return cached[2] if cached and cached[0] == stat.st_size and cached[1] == stat.st_mtime_ns else None
+
+    found = inbox_mod.scan(inbox, known_hash)
+    for f in found:
+        cursor.seen[f.relative] = (f.size, f.mtime_ns, f.sha256)
     return found
 
 
