@@ -68,6 +68,18 @@ def _batch_check(kind: str) -> dg.AssetChecksDefinition:
     return batch_expectations
 
 
+def _snapshot_counts(warehouse: WarehouseResource):
+    """(config, per site/tool/snapshot counts) for the drift and freshness checks; counts is None
+    before any warehouse exists."""
+    config = warehouse.load_config()
+    path, _ = batch.source(warehouse.paths)
+    if path is None:
+        return config, None
+    with wh.connect(path, read_only=True) as con:
+        groups = batch.snapshot_groups(con)
+    return config, drift.snapshot_counts(groups.lazy(), config.site_domains)
+
+
 @dg.asset_check(
     asset=RAW_BACKLINKS,
     name="snapshot_drift",
@@ -78,14 +90,10 @@ def _batch_check(kind: str) -> dg.AssetChecksDefinition:
     ),
 )
 def snapshot_drift(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource) -> dg.AssetCheckResult:
-    config = warehouse.load_config()
-    limit = config.thresholds.drift_max_change
-    path, _ = batch.source(warehouse.paths)
-    if path is None:
+    config, counts = _snapshot_counts(warehouse)
+    if counts is None:
         return dg.AssetCheckResult(passed=True, metadata={"reason": "no warehouse yet"})
-    with wh.connect(path, read_only=True) as con:
-        groups = batch.snapshot_groups(con)
-    counts = drift.snapshot_counts(groups.lazy(), config.site_domains)
+    limit = config.thresholds.drift_max_change
     lines = drift.describe_drift(drift.drift(counts, limit))
     reason = _summary(f"{len(lines)} changes over ±{limit:.0%} since the previous snapshot", lines) if lines else ""
     return dg.AssetCheckResult(
@@ -105,14 +113,10 @@ def snapshot_drift(context: dg.AssetCheckExecutionContext, warehouse: WarehouseR
     ),
 )
 def snapshot_freshness(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource) -> dg.AssetCheckResult:
-    config = warehouse.load_config()
-    limit = config.thresholds.freshness_max_age_days
-    path, _ = batch.source(warehouse.paths)
-    if path is None:
+    config, counts = _snapshot_counts(warehouse)
+    if counts is None:
         return dg.AssetCheckResult(passed=True, metadata={"reason": "no warehouse yet"})
-    with wh.connect(path, read_only=True) as con:
-        groups = batch.snapshot_groups(con)
-    counts = drift.snapshot_counts(groups.lazy(), config.site_domains)
+    limit = config.thresholds.freshness_max_age_days
     lines = drift.describe_stale(drift.stale(counts, config.site_domains, _today(), limit), limit)
     reason = _summary(f"{len(lines)} site/tool profiles without a snapshot in {limit} days", lines) if lines else ""
     return dg.AssetCheckResult(
