@@ -74,11 +74,13 @@ def run(label: str, start: str, end: str, log: Path, full_refresh: bool = False)
 
 
 def slowest_nodes(n: int = 8) -> list[tuple[str, float]]:
-    """The slowest nodes of the newest dbt invocation (its run_results.json)."""
-    results = sorted((ROOT / "dbt" / "target").glob("*/run_results.json"), key=lambda p: p.stat().st_mtime)
-    if not results:
+    """The slowest nodes of the last dbt invocation (its run_results.json, next to the warehouse)."""
+    from dagster_project import settings
+
+    results = settings.resolve().dbt_target / "run_results.json"
+    if not results.exists():
         return []
-    data = json.loads(results[-1].read_text())
+    data = json.loads(results.read_text())
     nodes = [(r["unique_id"].split(".")[-1], r["execution_time"]) for r in data["results"]]
     return sorted(nodes, key=lambda x: -x[1])[:n]
 

@@ -22,6 +22,7 @@ from dagster_project import inbox as inbox_mod
 from dagster_project import settings
 from dagster_project import warehouse as wh
 from dagster_project.config import ConfigError, load_config
+from dagster_project.fingerprint import warehouse_fingerprint
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -130,10 +131,9 @@ def run_refresh_job(job_name: str = "refresh", progress_listener=None, **execute
 
 def run_log_path() -> Path:
     """dbt's and Dagster's detailed output of the last run, next to the warehouse (never committed)."""
-    warehouse = settings.resolve().warehouse
-    folder = warehouse.parent / "logs"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder / f"{warehouse.stem}-last-run.log"
+    paths = settings.resolve()
+    paths.logs.mkdir(parents=True, exist_ok=True)
+    return paths.logs / f"{paths.warehouse.stem}-last-run.log"
 
 
 def _check_reason(metadata) -> str:
@@ -234,10 +234,10 @@ def refresh(config_path, warehouse_path, inbox, force) -> None:
     console.print(f"[bold]Backlink Warehouse[/] refresh · inbox {paths.inbox} → {paths.warehouse}")
 
     plan = inbox_mod.plan(inbox_mod.scan(paths.inbox), wh.loaded_hashes(paths.warehouse))
-    unchanged_config = wh.last_config_fingerprint(paths.warehouse) == config.fingerprint()
+    unchanged_config = wh.last_config_fingerprint(paths.warehouse) == warehouse_fingerprint(config)
     if plan.is_empty and unchanged_config and not force:
         # Starting Dagster and dbt costs tens of seconds; with nothing new there is nothing to do.
-        console.print(f"Nothing new: {len(plan.unchanged)} files already loaded, config unchanged.\n")
+        console.print(f"Nothing new: {len(plan.unchanged)} files already loaded, config and models unchanged.\n")
         render_summary(paths.warehouse)
         sys.exit(EXIT_OK)
 

@@ -29,6 +29,16 @@ class Paths:
     def building(self) -> Path:
         return Path(f"{self.warehouse}.building")
 
+    @property
+    def logs(self) -> Path:
+        """Logs of the last run, next to the warehouse (never committed)."""
+        return self.warehouse.parent / "logs"
+
+    @property
+    def dbt_target(self) -> Path:
+        """dbt's artifacts (run_results.json, manifest, dbt.log) of the warehouse's last run."""
+        return self.logs / f"{self.warehouse.stem}-dbt"
+
 
 def resolve(config: str | None = None, inbox: str | None = None, warehouse: str | None = None) -> Paths:
     def pick(flag: str | None, env: str) -> Path:

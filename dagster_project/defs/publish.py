@@ -7,6 +7,7 @@ from dagster_project import warehouse as wh
 from dagster_project.defs.automation.partitions import SINGLE_RUN, snapshot_partitions
 from dagster_project.defs.dbt.assets import warehouse_models
 from dagster_project.defs.resources import WarehouseResource
+from dagster_project.fingerprint import warehouse_fingerprint
 
 
 @dg.asset(
@@ -24,7 +25,7 @@ def published_warehouse(context: dg.AssetExecutionContext, warehouse: WarehouseR
     paths = warehouse.paths
     config = warehouse.load_config()
     with wh.connect(paths.building) as con:
-        wh.record_refresh(con, config.fingerprint())
+        wh.record_refresh(con, warehouse_fingerprint(config))
         counts = {
             row[0]: row[1]
             for row in con.sql(

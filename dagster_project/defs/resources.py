@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-import sys
 from pathlib import Path
 
 import dagster as dg
@@ -11,7 +9,7 @@ from dagster_dbt import DbtCliResource
 
 from dagster_project import settings
 from dagster_project.config import Config, load_config
-from dagster_project.defs.dbt.project import dbt_project
+from dagster_project.defs.dbt.project import dbt_executable, dbt_project
 
 
 class WarehouseResource(dg.ConfigurableResource):
@@ -35,15 +33,9 @@ def warehouse_resource() -> WarehouseResource:
     return WarehouseResource(warehouse=str(paths.warehouse), inbox=str(paths.inbox), config_path=str(paths.config))
 
 
-def _dbt_executable() -> str:
-    # dagster-dbt does not install dbt; use the one next to this interpreter (the project venv).
-    local = Path(sys.executable).parent / "dbt"
-    return str(local) if local.exists() else (shutil.which("dbt") or "dbt")
-
-
 defs = dg.Definitions(
     resources={
         "warehouse": warehouse_resource(),
-        "dbt": DbtCliResource(project_dir=dbt_project(), dbt_executable=_dbt_executable()),
+        "dbt": DbtCliResource(project_dir=dbt_project(), dbt_executable=dbt_executable()),
     }
 )

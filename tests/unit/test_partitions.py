@@ -10,7 +10,7 @@ from pathlib import Path
 
 from dagster_project.config import load_config
 from dagster_project.defs.automation import partitions as P
-from dagster_project.defs.dbt.build_args import dbt_build_args, needs_full_refresh
+from dagster_project.defs.dbt.build_args import dbt_build_args, environment, needs_full_refresh, window_env
 from dagster_project.inbox import InboxFile
 from dagster_project.landing import LandedFile, land_file
 
@@ -100,27 +100,26 @@ def test_loaded_files_of_a_missing_warehouse_is_empty(tmp_path):
     assert P.loaded_files(tmp_path / "nope.duckdb") == P.LoadedFiles(frozenset(), {})
 
 
-@pytest.mark.parametrize(
-    ("full", "vars", "expected"),
-    [
-        (False, None, ["build", "--exclude", "test_type:unit"]),
-        # vars are JSON with sorted keys: the same window is the same command (and log line)
-        (
-            False,
-            {"max_date": "2026-01-11", "min_date": "2026-01-05"},
-            ["build", "--exclude", "test_type:unit", "--vars", '{"max_date": "2026-01-11", "min_date": "2026-01-05"}'],
-        ),
-        (True, {"min_date": "1900-01-01", "max_date": "9999-12-31"},
-         ["build", "--exclude", "test_type:unit", "--vars", '{"max_date": "9999-12-31", "min_date": "1900-01-01"}',
-          "--full-refresh"]),
-    ],
-)
-def test_dbt_build_args(full, vars, expected):
-    assert dbt_build_args(full, vars) == expected
+def test_dbt_build_args_never_carry_the_window():
+    # the window travels as environment: a `--vars` value would re-parse the dbt project every run
+    assert dbt_build_args(False) == ["build", "--exclude", "test_type:unit"]
+    assert dbt_build_args(True) == ["build", "--exclude", "test_type:unit", "--full-refresh"]
 
 
-def test_full_refresh_when_asked_never_built_or_sites_changed():
+def test_window_env_names_both_ends_and_environment_restores_what_was_there(monkeypatch):
+    env = window_env({"min_date": "2026-01-05", "max_date": "2026-01-11"})
+    assert env == {"BACKLINKS_DBT_MIN_DATE": "2026-01-05", "BACKLINKS_DBT_MAX_DATE": "2026-01-11"}
+    monkeypatch.setenv("BACKLINKS_DBT_MIN_DATE", "1999-01-01")
+    monkeypatch.delenv("BACKLINKS_DBT_MAX_DATE", raising=False)
+    with environment(env):
+        assert os.environ["BACKLINKS_DBT_MIN_DATE"] == "2026-01-05"
+        assert os.environ["BACKLINKS_DBT_MAX_DATE"] == "2026-01-11"
+    assert os.environ["BACKLINKS_DBT_MIN_DATE"] == "1999-01-01"
+    assert "BACKLINKS_DBT_MAX_DATE" not in os.environ
+
+
+def test_full_refresh_when_asked_never_built_or_config_or_models_changed():
     assert needs_full_refresh(False, "abc", "abc") is False
     assert needs_full_refresh(True, "abc", "abc") is True
     assert needs_full_refresh(False, None, "abc") is True  # a warehouse never published
-    assert needs_full_refresh(False, "old", "abc") is True  # sites.yml changed
+    assert needs_full_refresh(False, "old", "abc") is True  # sites.yml or the model code changed

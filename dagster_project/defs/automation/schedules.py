@@ -2,7 +2,7 @@
 
 At each tick it runs the refresh job over the snapshot dates of whatever the inbox holds that the
 warehouse does not (the sensor may be off, or may have missed a run), and rebuilds the models
-when sites.yml changed; with nothing new it skips, as the CLI does. Cron from
+when sites.yml or the model code changed; with nothing new it skips, as the CLI does. Cron from
 BACKLINKS_REFRESH_CRON (default 06:00 every day, in BACKLINKS_TIMEZONE, default UTC). Off by
 default (`dagster dev`), on where BACKLINKS_AUTOMATION=on (the production set-up).
 """
@@ -18,6 +18,7 @@ from dagster_project import warehouse as wh
 from dagster_project.defs.automation.jobs import refresh_job
 from dagster_project.defs.automation.partitions import Bounds, loaded_files, partition_keys, pending_files, range_tags
 from dagster_project.defs.automation.sensors import automation_on
+from dagster_project.fingerprint import warehouse_fingerprint
 from dagster_project.defs.resources import WarehouseResource
 
 REFRESH_CRON = os.environ.get("BACKLINKS_REFRESH_CRON", "0 6 * * *")
@@ -30,8 +31,8 @@ def refresh_request(paths, fingerprint: str, bounds: Bounds) -> dg.RunRequest | 
     keys = partition_keys(pending, bounds)
     config_changed = wh.last_config_fingerprint(paths.warehouse) != fingerprint
     if not keys and not config_changed:
-        return dg.SkipReason("nothing new in the inbox and sites.yml unchanged")
-    reason = f"{len(pending)} new or changed files" if keys else "sites.yml changed"
+        return dg.SkipReason("nothing new in the inbox, sites.yml and the models unchanged")
+    reason = f"{len(pending)} new or changed files" if keys else "sites.yml or the models changed"
     return dg.RunRequest(tags={**range_tags(keys or [bounds.last]), "backlinks/reason": reason})
 
 
@@ -43,7 +44,7 @@ def refresh_request(paths, fingerprint: str, bounds: Bounds) -> dg.RunRequest | 
     description="Daily refresh: land what the inbox holds that the warehouse does not, rebuild, publish.",
 )
 def daily_refresh(context: dg.ScheduleEvaluationContext, warehouse: WarehouseResource):
-    return refresh_request(warehouse.paths, warehouse.load_config().fingerprint(), Bounds.now())
+    return refresh_request(warehouse.paths, warehouse_fingerprint(warehouse.load_config()), Bounds.now())
 
 
 defs = dg.Definitions(schedules=[daily_refresh])

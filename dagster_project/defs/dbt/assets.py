@@ -1,8 +1,8 @@
 """Every dbt model as a Dagster asset; every dbt data test as an asset check.
 
 Partitioned like the ingest step (snapshot date): a run over a key range passes its window to
-dbt as `--vars {"min_date", "max_date"}`, and the incremental models rebuild only those dates
-(delete+insert), while the history-wide models are rebuilt whole from them.
+dbt (min_date / max_date, through the environment: build_args.window_env), and the incremental
+models rebuild only what those dates touch (docs/automation.md, "What a run rebuilds").
 """
 
 import dagster as dg
@@ -12,7 +12,8 @@ from pydantic import Field
 from dagster_project import progress
 from dagster_project import warehouse as wh
 from dagster_project.defs.automation.partitions import SINGLE_RUN, Bounds, snapshot_partitions, window_vars
-from dagster_project.defs.dbt.build_args import dbt_build_args, needs_full_refresh
+from dagster_project.defs.dbt.build_args import dbt_build_args, environment, needs_full_refresh, window_env
+from dagster_project.fingerprint import warehouse_fingerprint
 from dagster_project.defs.dbt.project import dbt_project, translator
 from dagster_project.defs.resources import WarehouseResource
 
@@ -20,8 +21,8 @@ from dagster_project.defs.resources import WarehouseResource
 class DbtBuildConfig(dg.Config):
     full_refresh: bool = Field(
         default=False,
-        description="Rebuild the incremental models over every snapshot (dbt --full-refresh), e.g. after "
-        "changing their SQL. A sites.yml change does this by itself.",
+        description="Rebuild every incremental model from all landed rows (dbt --full-refresh). A change "
+        "of sites.yml or of the model code does this by itself.",
     )
 
 
@@ -41,12 +42,16 @@ def warehouse_models(
     full = needs_full_refresh(
         config.full_refresh,
         wh.last_config_fingerprint(warehouse.paths.building),
-        warehouse.load_config().fingerprint(),
+        warehouse_fingerprint(warehouse.load_config()),
     )
     context.log.info(f"dbt build over snapshot dates {vars['min_date']}..{vars['max_date']}" + (" (full refresh)" if full else ""))
     # raise_on_error=False: a failing data test must surface as a failed asset check (and a
-    # non-zero CLI exit), not as a crashed step that hides which tests failed.
-    invocation = dbt.cli(dbt_build_args(full, vars), context=context, raise_on_error=False)
+    # non-zero CLI exit), not as a crashed step that hides which tests failed. One target folder
+    # per warehouse (artifacts and dbt.log of its last run), not one more per run under dbt/target.
+    with environment(window_env(vars)):
+        invocation = dbt.cli(
+            dbt_build_args(full), context=context, raise_on_error=False, target_path=warehouse.paths.dbt_target
+        )
     for event in invocation.stream():
         if isinstance(event, dg.Output):
             progress.emit("model", name=event.output_name)

@@ -1,25 +1,50 @@
-"""The dbt command line of one run (pure; unit-tested without loading the dbt project)."""
+"""The dbt command line and environment of one run (pure; unit-tested without loading the dbt project)."""
 
 from __future__ import annotations
 
-import json
+import contextlib
+import os
+from collections.abc import Iterator, Mapping
+
+# dbt/macros/incremental/snapshot_window.sql reads the window from these
+WINDOW_ENV = {"min_date": "BACKLINKS_DBT_MIN_DATE", "max_date": "BACKLINKS_DBT_MAX_DATE"}
 
 
-def dbt_build_args(full_refresh: bool = False, vars: dict | None = None) -> list[str]:
+def dbt_build_args(full_refresh: bool = False) -> list[str]:
     """The `dbt build` command line for one run.
 
     dbt unit tests pin the SQL's logic on hand-made inputs: they are code tests, run by pytest
-    (tests/integration/test_dbt_project.py), not data checks, so a refresh skips them."""
+    (tests/integration/test_dbt_project.py), not data checks, so a refresh skips them. The
+    snapshot window is not a `--vars` argument but environment (window_env): a new vars value
+    makes dbt re-parse the whole project, every run."""
     args = ["build", "--exclude", "test_type:unit"]
-    if vars:
-        args += ["--vars", json.dumps(vars, sort_keys=True)]
     if full_refresh:
         args.append("--full-refresh")
     return args
 
 
+def window_env(window: Mapping[str, str]) -> dict[str, str]:
+    """The environment that tells dbt which snapshot dates to rebuild ({"min_date", "max_date"})."""
+    return {WINDOW_ENV[name]: window[name] for name in WINDOW_ENV}
+
+
+@contextlib.contextmanager
+def environment(values: Mapping[str, str]) -> Iterator[None]:
+    """`values` in os.environ for the duration (dagster-dbt starts dbt with a copy of it)."""
+    saved = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
 def needs_full_refresh(requested: bool, last_fingerprint: str | None, fingerprint: str) -> bool:
-    """Rebuild the incremental models from all raw rows when asked, on a warehouse never built
-    (no fingerprint), or when sites.yml changed since the last publish: which rows belong to
-    which site is decided per row, for every snapshot ever landed."""
+    """Rebuild every incremental model from all raw rows when asked, on a warehouse never built
+    (no fingerprint), or when sites.yml or the model code changed since the last publish
+    (fingerprint.warehouse_fingerprint): either one can change any row of any snapshot."""
     return requested or last_fingerprint != fingerprint

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import shutil
+import sys
 from collections.abc import Mapping
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import dagster as dg
-from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtProject
+from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, DbtProject
 
 from dagster_project import settings
 
@@ -23,13 +26,23 @@ def _manifest_is_stale(project: DbtProject) -> bool:
     return any(path.stat().st_mtime > built for path in sources if path.is_file())
 
 
+def dbt_executable() -> str:
+    """dagster-dbt does not install dbt: use the one next to this interpreter (the project venv),
+    which is there whether or not the venv's bin folder is on PATH (`uv run` puts it there)."""
+    local = Path(sys.executable).parent / "dbt"
+    return str(local) if local.exists() else (shutil.which("dbt") or "dbt")
+
+
 @cache
 def dbt_project() -> DbtProject:
     project = DbtProject(project_dir=settings.DBT_PROJECT_DIR, profiles_dir=settings.DBT_PROJECT_DIR)
     # `prepare_if_dev` only runs under `dagster dev`; the CLI and tests need the manifest too,
-    # and a manifest older than the SQL it describes would build the wrong graph.
+    # and a manifest older than the SQL it describes would build the wrong graph. (The preparer
+    # would look for dbt on PATH only, so parse with the project's dbt.)
     if _manifest_is_stale(project):
-        project.preparer.prepare(project)
+        DbtCliResource(project_dir=project, dbt_executable=dbt_executable()).cli(
+            ["parse", "--quiet"], target_path=project.target_path
+        ).wait()
     return project
 
 

@@ -39,6 +39,25 @@
 {%- endmacro %}
 
 
+{#- The value of `expr` on the row with the smallest `order_key`, skipping nulls (latest_value's
+    mirror: "the first known value"). -#}
+{% macro earliest_value(expr, order_key) -%}
+    {{ return(adapter.dispatch('earliest_value', 'backlink_warehouse')(expr, order_key)) }}
+{%- endmacro %}
+
+{% macro duckdb__earliest_value(expr, order_key) -%}
+    arg_min({{ expr }}, {{ order_key }}) filter (where {{ expr }} is not null)
+{%- endmacro %}
+
+{% macro snowflake__earliest_value(expr, order_key) -%}
+    min_by({{ expr }}, {{ order_key }}) filter (where {{ expr }} is not null)
+{%- endmacro %}
+
+{% macro default__earliest_value(expr, order_key) -%}
+    (array_agg({{ expr }} order by {{ order_key }}) filter (where {{ expr }} is not null))[1]
+{%- endmacro %}
+
+
 {#- True when the boolean `expr` is true on any row of the group, false when it is false on
     some and true on none, null when it is unknown (null) on every row: "the tool did not say"
     stays distinguishable from "the tool said no". Named any_true so it does not shadow dbt's

@@ -17,7 +17,8 @@
         specific rule: "sharpen" beats "knife" in "how to sharpen a knife", "bushcraft" beats
         "knife"), then alphabetically. -#}
 
-{#- Every (key, cluster) with at least one keyword hit, and its score.
+{#- Every (key, cluster) with at least one keyword hit, and its score: topic_hits of the
+    relation's texts, averaged over the key's rows (topic_scores_of_hits).
 
     relation         relation or CTE name holding key_columns and the fields
     key_columns      list of column names identifying what gets a topic
@@ -29,90 +30,105 @@
     Returns: key_columns, topic, topic_score, longest_hit (the longest normalised keyword that
     hit), and <name>_hit per field (1 when any of the key's rows hits the cluster in it, else 0). -#}
 {% macro topic_scores(relation, key_columns, fields, topics_relation) -%}
+    {{ topic_scores_of_hits(
+        '(' ~ topic_hits(relation, key_columns, fields, topics_relation) ~ ') as hits',
+        '(select ' ~ key_columns | join(', ') ~ ', count(*) as key_rows from ' ~ relation ~ ' group by ' ~ key_columns | join(', ') ~ ') as key_rows',
+        key_columns, fields
+    ) }}
+{%- endmacro %}
+
+{#- The keyword matching itself, the expensive part: one row per (key, distinct text row of the
+    key, cluster) where a keyword of the cluster hits one of the fields. Identical text rows of
+    a key are matched once and counted (text_rows: a sitewide link repeats its texts on every
+    page). Returns key_columns, text_rows, topic, <name>_hit (0/1) per field, row_score (the sum
+    of the weights of the fields hit) and longest_hit. A model can keep these hits per row and
+    aggregate them later (int_backlinks__topic_hits: matched once per link, ever). -#}
+{% macro topic_hits(relation, key_columns, fields, topics_relation) -%}
     {%- set keys = key_columns | join(', ') -%}
-    {%- set text_keys = [] -%}
-    {%- for key in key_columns %}{% do text_keys.append('texts.' ~ key) %}{% endfor -%}
+    {%- set text_columns = [] -%}
+    {%- for key in key_columns %}{% do text_columns.append('texts.' ~ key) %}{% endfor -%}
+    {%- for field in fields %}{% do text_columns.append('texts.topic_field_' ~ loop.index) %}{% do text_columns.append('texts.topic_weight_' ~ loop.index) %}{% endfor -%}
     select
-        {{ keys_of('key_rows', key_columns) }},
-        hits.topic,
-        -- mean over the key's rows (rows no cluster keyword hits count as 0)
-        1.0 * sum(hits.text_rows * hits.row_score) / max(key_rows.key_rows) as topic_score,
-        max(hits.longest_hit) as longest_hit
-        {%- for field in fields %},
-        max(hits.{{ field.name }}_hit) as {{ field.name }}_hit
+        {{ keys_of('texts', key_columns) }},
+        texts.text_rows,
+        topic_terms.topic,
+        {%- for field in fields %}
+        max(case when {{ _topic_field_hit(field, loop.index) }} then 1 else 0 end) as {{ field.name }}_hit,
         {%- endfor %}
+        {%- for field in fields %}
+        max(case when {{ _topic_field_hit(field, loop.index) }} then texts.topic_weight_{{ loop.index }} else 0 end)
+        {%- if not loop.last %} +{% endif %}
+        {%- endfor %} as row_score,
+        max(length(topic_terms.term)) as longest_hit
     from (
-        select {{ keys }}, count(*) as key_rows
-        from {{ relation }}
-        group by {{ keys }}
-    ) as key_rows
-    inner join (
+        -- identical texts are scored once
         select
-            {{ text_keys | join(', ') }},
-            texts.text_id,
-            texts.text_rows,
-            topic_terms.topic,
+            {{ keys }},
             {%- for field in fields %}
-            max(case when {{ _topic_field_hit(field, loop.index) }} then 1 else 0 end) as {{ field.name }}_hit,
+            topic_field_{{ loop.index }},
+            topic_weight_{{ loop.index }},
             {%- endfor %}
-            {%- for field in fields %}
-            max(case when {{ _topic_field_hit(field, loop.index) }} then texts.topic_weight_{{ loop.index }} else 0 end)
-            {%- if not loop.last %} +{% endif %}
-            {%- endfor %} as row_score,
-            max(length(topic_terms.term)) as longest_hit
+            count(*) as text_rows
         from (
-            -- identical texts are scored once (a sitewide link repeats them on every page)
             select
-                grouped.*,
-                row_number() over (order by {{ keys }}) as text_id
-            from (
-                select
-                    {{ keys }},
-                    {%- for field in fields %}
-                    topic_field_{{ loop.index }},
-                    topic_weight_{{ loop.index }},
-                    {%- endfor %}
-                    count(*) as text_rows
-                from (
-                    select
-                        {{ keys }},
-                        {%- for field in fields %}
-                        {%- if field.get('match', 'words') == 'glued' %}
-                        coalesce({{ field.text }}, '') as topic_field_{{ loop.index }},
-                        {%- else %}
-                        ' ' || coalesce({{ normalise_anchor(field.text) }}, '') || ' ' as topic_field_{{ loop.index }},
-                        {%- endif %}
-                        {{ field.weight }} as topic_weight_{{ loop.index }}
-                        {%- if not loop.last %},{% endif %}
-                        {%- endfor %}
-                    from {{ relation }}
-                ) as raw_texts
-                group by
-                    {{ keys }}
-                    {%- for field in fields %},
-                    topic_field_{{ loop.index }},
-                    topic_weight_{{ loop.index }}
-                    {%- endfor %}
-            ) as grouped
-        ) as texts
-        inner join (
-            select distinct
-                topic,
-                {{ normalise_anchor('keyword') }} as term,
-                replace({{ normalise_anchor('keyword') }}, ' ', '') as glued_term
-            from {{ topics_relation }}
-        ) as topic_terms
-            on topic_terms.term <> ''
-            and (
+                {{ keys }},
                 {%- for field in fields %}
-                {{ _topic_field_hit(field, loop.index) }}
-                {%- if not loop.last %} or{% endif %}
+                {%- if field.get('match', 'words') == 'glued' %}
+                coalesce({{ field.text }}, '') as topic_field_{{ loop.index }},
+                {%- else %}
+                ' ' || coalesce({{ normalise_anchor(field.text) }}, '') || ' ' as topic_field_{{ loop.index }},
+                {%- endif %}
+                {{ field.weight }} as topic_weight_{{ loop.index }}
+                {%- if not loop.last %},{% endif %}
                 {%- endfor %}
-            )
-        group by {{ text_keys | join(', ') }}, texts.text_id, texts.text_rows, topic_terms.topic
-    ) as hits
-        on {% for key in key_columns %}hits.{{ key }} = key_rows.{{ key }}{% if not loop.last %} and {% endif %}{% endfor %}
-    group by {{ keys_of('key_rows', key_columns) }}, hits.topic
+            from {{ relation }}
+        ) as raw_texts
+        group by
+            {{ keys }}
+            {%- for field in fields %},
+            topic_field_{{ loop.index }},
+            topic_weight_{{ loop.index }}
+            {%- endfor %}
+    ) as texts
+    inner join (
+        select distinct
+            topic,
+            {{ normalise_anchor('keyword') }} as term,
+            replace({{ normalise_anchor('keyword') }}, ' ', '') as glued_term
+        from {{ topics_relation }}
+    ) as topic_terms
+        on topic_terms.term <> ''
+        and (
+            {%- for field in fields %}
+            {{ _topic_field_hit(field, loop.index) }}
+            {%- if not loop.last %} or{% endif %}
+            {%- endfor %}
+        )
+    group by {{ text_columns | join(', ') }}, texts.text_rows, topic_terms.topic
+{%- endmacro %}
+
+{#- Scores from topic_hits rows: per (key, cluster) the mean over the key's rows of their
+    row_score (rows no keyword hits count as 0), the longest hit and every <name>_hit.
+
+    hits         topic_hits rows (a CTE name, or a parenthesised subquery with an alias 'hits')
+    key_rows     (key_columns, key_rows: how many rows the key has), likewise
+    key_columns  the keys both share; fields as for topic_scores (only their names are used) -#}
+{% macro topic_scores_of_hits(hits, key_rows, key_columns, fields) -%}
+    {%- set hits_alias = hits.split(' ')[-1] -%}
+    {%- set rows_alias = key_rows.split(' ')[-1] -%}
+    select
+        {{ keys_of(rows_alias, key_columns) }},
+        {{ hits_alias }}.topic,
+        -- mean over the key's rows (rows no cluster keyword hits count as 0)
+        1.0 * sum({{ hits_alias }}.text_rows * {{ hits_alias }}.row_score) / max({{ rows_alias }}.key_rows) as topic_score,
+        max({{ hits_alias }}.longest_hit) as longest_hit
+        {%- for field in fields %},
+        max({{ hits_alias }}.{{ field.name }}_hit) as {{ field.name }}_hit
+        {%- endfor %}
+    from {{ key_rows }}
+    inner join {{ hits }}
+        on {% for key in key_columns %}{{ hits_alias }}.{{ key }} = {{ rows_alias }}.{{ key }}{% if not loop.last %} and {% endif %}{% endfor %}
+    group by {{ keys_of(rows_alias, key_columns) }}, {{ hits_alias }}.topic
 {%- endmacro %}
 
 {#- Does field number `index` of the current text row hit the current cluster keyword? -#}
@@ -169,4 +185,15 @@
         {{ best_topic('(' ~ topic_scores(relation, key_columns, fields, topics_relation) ~ ') as scores', key_columns) }}
     ) as best
         on {% for key in key_columns %}best.{{ key }} = keys.{{ key }}{% if not loop.last %} and {% endif %}{% endfor %}
+{%- endmacro %}
+
+{#- The fields a link's topic is matched in (int_backlinks__topic_hits), and their weights. -#}
+{% macro link_topic_fields() -%}
+    {{ return([
+        {'name': 'title', 'text': 'page_title', 'weight': 'topic_weight_title'},
+        {'name': 'path', 'text': 'url_path', 'weight': 'topic_weight_path'},
+        {'name': 'vendor', 'text': 'vendor_topic', 'weight': 'topic_weight_vendor'},
+        {'name': 'anchor', 'text': 'anchor', 'weight': 'topic_weight_anchor'},
+        {'name': 'domain', 'text': 'host_text', 'weight': 'topic_weight_domain', 'match': 'glued'},
+    ]) }}
 {%- endmacro %}

@@ -3,8 +3,13 @@
 {% test relationships_composite(model, to, columns, to_columns=none) %}
     {%- set parent_columns = to_columns if to_columns else columns %}
 
+    with child as (
+        -- `model` may be a filtered subquery (a test's `where`, macros/incremental/tested_rows.sql)
+        select * from {{ model }}
+    )
+
     select child.*
-    from {{ model }} as child
+    from child
     where {% for column in columns %}child.{{ column }} is not null{% if not loop.last %} and {% endif %}{% endfor %}
         and not exists (
             select 1

@@ -1,11 +1,13 @@
--- No backlink row of a configured site disappears on the way to the marts: every staged row's
--- (site, source URL) is in fct_backlinks (GSC rows may have been merged into targeted links).
--- Compared by URL identity: the marts spell a URL one way for all tools (scheme, www.).
-select staged.site_domain, staged.source_url
-from {{ ref('stg_raw__backlinks') }} as staged
-where not exists (
-    select 1
-    from {{ ref('fct_backlinks') }} as links
-    where links.site_domain = staged.site_domain
-        and {{ url_identity('links.source_url') }} = {{ url_identity('staged.source_url') }}
-)
+-- No backlink row of a configured site disappears on the way to the marts: every snapshot
+-- observation's (site, source page) is in fct_backlinks (GSC rows may have been merged into
+-- targeted links), for the pages this run rebuilt (assert_every_staged_row_is_observed checks
+-- the step before). Pages are compared by source_url_key, the URL identity every tool agrees on.
+select observations.site_domain, observations.source_url
+from {{ ref('int_backlinks__snapshot_observations') }} as observations
+where {{ in_changed_sources('observations.source_url_key') }}
+    and not exists (
+        select 1
+        from {{ ref('fct_backlinks') }} as links
+        where links.site_domain = observations.site_domain
+            and links.source_url_key = observations.source_url_key
+    )

@@ -4,6 +4,16 @@
 -- Keywords match as whole words. Brand terms match as whole words with optional spaces
 -- between their letters, so "Knife Craft", "KnifeCraft" and the domain label "knifecraft" all
 -- match each other, while "knife crafting" matches none. Precedence: classify_anchor.
+-- A lookup that only grows: a run classifies the anchors of the pages it rebuilds that it has
+-- never seen (the class of an anchor depends on sites.yml alone, and a sites.yml change
+-- rebuilds everything), so an anchor seen once keeps its row until the next full refresh.
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+    )
+}}
+-- depends_on: {{ ref('int_backlinks__changed_sources') }}
 with
 
 observations as (
@@ -30,20 +40,40 @@ generic_anchors as (
     select * from {{ ref('generic_anchors') }}
 ),
 
-anchors as (
+seen_anchors as (
     select
         site_domain,
         coalesce(anchor, '') as anchor,
         coalesce(is_image, false) as is_image
     from observations
+    {% if is_incremental() %}
+    where {{ in_changed_sources('source_url_key') }}
+    {% endif %}
 
     union
 
     select
-        link_attributes.site_domain,
-        coalesce(link_attributes.anchor, '') as anchor,
-        coalesce(link_attributes.is_image, false) as is_image
+        site_domain,
+        coalesce(anchor, '') as anchor,
+        coalesce(is_image, false) as is_image
     from link_attributes
+    {% if is_incremental() %}
+    where {{ in_changed_sources('source_url_key') }}
+    {% endif %}
+),
+
+anchors as (
+    select seen_anchors.*
+    from seen_anchors
+    {% if is_incremental() %}
+    where not exists (
+        select 1
+        from {{ this }} as classified
+        where classified.site_domain = seen_anchors.site_domain
+            and classified.anchor = seen_anchors.anchor
+            and classified.is_image = seen_anchors.is_image
+    )
+    {% endif %}
 ),
 
 anchors_normalised as (

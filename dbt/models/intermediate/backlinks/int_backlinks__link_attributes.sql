@@ -1,7 +1,16 @@
 -- One row per link: its descriptive attributes and vendor metrics, each the most recent value
 -- any tool reported (latest snapshot first; on the same date the tool name breaks the tie).
 -- Null values never win, so a GSC observation without an anchor keeps the anchor another tool
--- reported.
+-- reported. Incremental by source page.
+{{
+    config(
+        meta={'tested_rows': 'changed_sources'},
+        materialized='incremental',
+        incremental_strategy='append',
+        pre_hook="{{ delete_changed('source_url_key') }}",
+    )
+}}
+-- depends_on: {{ ref('int_backlinks__changed_sources') }}
 with
 
 observations as (
@@ -10,6 +19,9 @@ observations as (
         -- ISO dates sort as text; the tool name makes the order total
         cast(snapshot_date as {{ dbt.type_string() }}) || '|' || source_tool as recency_key
     from {{ ref('int_backlinks__observations') }}
+    {% if is_incremental() %}
+    where {{ in_changed_sources('source_url_key') }}
+    {% endif %}
 ),
 
 final as (
@@ -17,6 +29,7 @@ final as (
         -- ids
         link_id,
         site_domain,
+        source_url_key,
         min(source_host) as source_host,
         min(source_domain) as source_domain,
         min(target_host) as target_host,
@@ -45,7 +58,7 @@ final as (
         {{ latest_value('ascore', 'recency_key') }} as ascore,
         {{ latest_value('vendor_toxicity', 'recency_key') }} as vendor_toxicity
     from observations
-    group by link_id, site_domain
+    group by link_id, site_domain, source_url_key
 )
 
 select * from final

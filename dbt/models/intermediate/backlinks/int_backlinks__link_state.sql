@@ -2,11 +2,23 @@
 -- is lost. A tool's loss stands unless another tool reported the link live on or after the
 -- lost date (vendor indexes refresh at different times; a same-day live report wins, because
 -- false "lost" flags are the common vendor error). The link is lost when at least one loss
--- stands, at the earliest standing loss date.
+-- stands, at the earliest standing loss date. Incremental by source page.
+{{
+    config(
+        meta={'tested_rows': 'changed_sources'},
+        materialized='incremental',
+        incremental_strategy='append',
+        pre_hook="{{ delete_changed('source_url_key') }}",
+    )
+}}
+-- depends_on: {{ ref('int_backlinks__changed_sources') }}
 with
 
 tool_states as (
     select * from {{ ref('int_backlinks__lost_state') }}
+    {% if is_incremental() %}
+    where {{ in_changed_sources('source_url_key') }}
+    {% endif %}
 ),
 
 standing_losses as (
@@ -39,6 +51,7 @@ per_link as (
         -- ids
         link_id,
         site_domain,
+        source_url_key,
         source_url,
         target_url,
         -- attributes
@@ -51,7 +64,7 @@ per_link as (
         min(vendor_first_seen) as vendor_first_seen,
         max(last_live_snapshot_date) as last_seen
     from tool_states
-    group by link_id, site_domain, source_url, target_url
+    group by link_id, site_domain, source_url_key, source_url, target_url
 ),
 
 final as (
@@ -59,6 +72,7 @@ final as (
         -- ids
         per_link.link_id,
         per_link.site_domain,
+        per_link.source_url_key,
         per_link.source_url,
         per_link.target_url,
         -- attributes

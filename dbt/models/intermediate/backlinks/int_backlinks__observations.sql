@@ -1,31 +1,42 @@
 -- One row per link per tool per snapshot: "tool T saw link L of site S on date D".
--- Built from int_backlinks__snapshot_observations (duplicates already merged per snapshot,
--- incrementally), adding what needs every snapshot at once:
+-- Built from int_backlinks__snapshot_observations (duplicates already merged per snapshot),
+-- adding what needs every snapshot at once:
 --   1. One spelling per URL: tools disagree on the scheme and on `www.` (Moz drops the scheme,
 --      so the canonicaliser can only guess http://), so URLs equal but for those are one URL,
 --      spelt as the lexically greatest variant seen in any snapshot (https wins).
 --   2. Rows without a target (GSC) become observations of every link other tools know from the
 --      same source URL to the same site (any snapshot); only a source URL no other tool knows
 --      stays a link with target_url = null.
--- Both are joins on keys over already-deduplicated rows (no window over raw rows), so this full
--- rebuild stays cheap next to the per-snapshot work it reads.
+-- Both only look at rows of the same source URL key (target spellings come from
+-- int_backlinks__target_spellings), so the model is incremental by source page: a run
+-- rebuilds the rows of int_backlinks__changed_sources (macros/incremental/changed_sources.sql).
+{{
+    config(
+        meta={'tested_rows': 'changed_sources'},
+        materialized='incremental',
+        incremental_strategy='append',
+        pre_hook="{{ delete_changed('source_url_key') }}",
+    )
+}}
+-- depends_on: {{ ref('int_backlinks__changed_sources') }}
 with
 
 snapshot_observations as (
     select * from {{ ref('int_backlinks__snapshot_observations') }}
+    {% if is_incremental() %}
+    where {{ in_changed_sources('source_url_key') }}
+    {% endif %}
 ),
 
+target_spellings as (
+    select * from {{ ref('int_backlinks__target_spellings') }}
+),
+
+-- complete for every key selected above: all of a key's rows are there
 source_spellings as (
     select source_url_key, max(source_url) as source_url
     from snapshot_observations
     group by source_url_key
-),
-
-target_spellings as (
-    select target_url_key, max(target_url) as target_url
-    from snapshot_observations
-    where target_url_key is not null
-    group by target_url_key
 ),
 
 spelled as (
@@ -177,6 +188,8 @@ final as (
     select
         {{ surrogate_key(['site_domain', 'source_url', 'target_url']) }} as link_id,
         site_domain,
+        source_url_key,
+        target_url_key,
         source_url,
         target_url,
         source_tool,

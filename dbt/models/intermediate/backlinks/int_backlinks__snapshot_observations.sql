@@ -10,6 +10,7 @@
 -- full refresh; the Dagster dbt asset does that by itself when the config fingerprint changes.
 {{
     config(
+        meta={'tested_rows': 'window'},
         materialized='incremental',
         incremental_strategy='delete+insert',
         unique_key='snapshot_date',

@@ -7,26 +7,39 @@
 --     hhi               sum (100 p_i)^2, 0-10,000 (< 1,500 unconcentrated, > 2,500 high)
 --     gini              on the weights sorted ascending x_(1..S):
 --                       G = 2 sum_i i x_(i) / (S sum x) - (S + 1) / S
+-- Every measure depends only on how many categories have each weight, so they are computed from
+-- that histogram (one row per distinct weight, not per category): sum_i i x_(i) sums, per
+-- weight w held by n categories after c smaller ones, w * (n c + n (n + 1) / 2) (ties in any
+-- order give the same sum).
 with
 
 distributions as (
     select * from {{ ref('int_profile__distributions') }}
 ),
 
-shares as (
+histogram as (
     select
         site_domain,
         snapshot_date,
         dimension,
-        category,
         weight,
-        {{ safe_divide('weight', 'sum(weight) over (partition by site_domain, snapshot_date, dimension)') }} as p,
-        row_number() over (
-            partition by site_domain, snapshot_date, dimension
-            order by weight, category
-        ) as ascending_rank
+        count(*) as categories_with_weight
     from distributions
     where weight > 0
+    group by site_domain, snapshot_date, dimension, weight
+),
+
+ranked as (
+    select
+        *,
+        -- categories with a smaller weight: they take the ranks before these
+        coalesce(sum(categories_with_weight) over (
+            partition by site_domain, snapshot_date, dimension
+            order by weight
+            rows between unbounded preceding and 1 preceding
+        ), 0) as smaller_categories,
+        sum(weight * categories_with_weight) over (partition by site_domain, snapshot_date, dimension) as dimension_weight
+    from histogram
 ),
 
 aggregated as (
@@ -34,12 +47,13 @@ aggregated as (
         site_domain,
         snapshot_date,
         dimension,
-        count(*) as categories,
-        sum(weight) as total_weight,
-        0 - sum(p * ln(p)) as entropy,  -- "0 -" keeps a one-category entropy +0.0, not -0.0
-        sum(p * p) as simpson,
-        sum(ascending_rank * weight) as rank_weighted_sum
-    from shares
+        sum(categories_with_weight) as categories,
+        sum(weight * categories_with_weight) as total_weight,
+        -- p_i = weight / total weight, for each of the categories with that weight
+        0 - sum(categories_with_weight * (1.0 * weight / dimension_weight) * ln(1.0 * weight / dimension_weight)) as entropy,  -- "0 -" keeps a one-category entropy +0.0
+        sum(categories_with_weight * (1.0 * weight / dimension_weight) * (1.0 * weight / dimension_weight)) as simpson,
+        sum(weight * (categories_with_weight * smaller_categories + categories_with_weight * (categories_with_weight + 1) / 2.0)) as rank_weighted_sum
+    from ranked
     group by site_domain, snapshot_date, dimension
 ),
 

@@ -2,10 +2,25 @@
 -- authority, topic and toxicity are computed from. Vendor metrics take the highest value any
 -- of its links reports (most are domain-level scores repeated on each link); the IP is the
 -- highest of the latest IPs reported for its links (one host, one address in practice).
+-- Incremental by referring domain: a run rebuilds the domains of the pages it rebuilds
+-- (macros/incremental/changed_sources.sql). How many domains share a /24 is global, so it is
+-- counted in int_referring_domains__toxicity, over this table.
+{{
+    config(
+        meta={'tested_rows': 'changed_domains'},
+        materialized='incremental',
+        incremental_strategy='append',
+        pre_hook="{{ delete_changed('source_domain', scope='domains') }}",
+    )
+}}
+-- depends_on: {{ ref('int_backlinks__changed_sources') }}
 with
 
 link_attributes as (
     select * from {{ ref('int_backlinks__link_attributes') }}
+    {% if is_incremental() %}
+    where {{ in_changed_domains('source_domain') }}
+    {% endif %}
 ),
 
 anchor_classes as (
@@ -79,15 +94,6 @@ named as (
         and top_majestic_topic.category_rank = 1
 ),
 
-subnets as (
-    select
-        source_subnet,
-        count(*) as subnet_domains
-    from named
-    where source_subnet is not null
-    group by source_subnet
-),
-
 final as (
     select
         -- ids
@@ -106,7 +112,6 @@ final as (
         cast({{ count_char('named.first_label', "'-'") }} as integer) as label_hyphens,
         cast({{ count_digits('named.first_label') }} as integer) as label_digits,
         cast({{ dbt.length('named.first_label') }} as integer) as label_length,
-        cast(subnets.subnet_domains as integer) as subnet_domains,
         cast(named.median_external_links as {{ type_double() }}) as median_external_links,
         cast(named.domain_rating as {{ type_double() }}) as domain_rating,
         cast(named.domain_authority as {{ type_double() }}) as domain_authority,
@@ -116,8 +121,6 @@ final as (
         cast(named.spam_score as {{ type_double() }}) as spam_score,
         cast(named.vendor_toxicity as {{ type_double() }}) as vendor_toxicity
     from named
-    left join subnets
-        on named.source_subnet = subnets.source_subnet
 )
 
 select * from final

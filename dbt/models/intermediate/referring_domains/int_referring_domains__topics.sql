@@ -1,26 +1,37 @@
 -- One row per referring domain: its topic among the clusters configured in sites.yml `topics`.
 -- Every link of the domain (to any site) scores each cluster by the fields where one of the
--- cluster's keywords appears, as whole words (case-, accent- and punctuation-insensitive):
---     page title        topic_weight_title   (default 3)
---     URL path          topic_weight_path    (default 2)
---     vendor category   topic_weight_vendor  (default 1.5; Majestic Topical Trust Flow path)
---     anchor            topic_weight_anchor  (default 1)
---     host name         topic_weight_domain  (default 1; keywords of 4+ letters as substrings,
---                                             since host names glue words: knifecorner.com)
--- A field counts once per link however many keywords hit it. The domain's score for a cluster
+-- cluster's keywords appears (int_backlinks__topic_hits: fields, weights, matching). A field
+-- counts once per link however many keywords hit it. The domain's score for a cluster
 -- is the mean over its links; the best cluster wins (ties: the longest keyword hit, then
 -- alphabetical) when it reaches topic_min_score, else the domain is 'unassigned' (a visible
 -- bucket, never dropped). The rules are macros/topics/assign_topic.sql, shared with ranking
 -- keywords and mentions.
 -- Without configured clusters the topic is the most common top-level Majestic category.
+-- Incremental by referring domain (macros/incremental/changed_sources.sql).
+{{
+    config(
+        meta={'tested_rows': 'changed_domains'},
+        materialized='incremental',
+        incremental_strategy='append',
+        pre_hook="{{ delete_changed('source_domain', scope='domains') }}",
+    )
+}}
+-- depends_on: {{ ref('int_backlinks__changed_sources') }}
 with
 
 link_attributes as (
     select * from {{ ref('int_backlinks__link_attributes') }}
+    where source_domain is not null
+    {% if is_incremental() %}
+        and {{ in_changed_domains('source_domain') }}
+    {% endif %}
 ),
 
-link_state as (
-    select * from {{ ref('int_backlinks__link_state') }}
+link_hits as (
+    select * from {{ ref('int_backlinks__topic_hits') }}
+    {% if is_incremental() %}
+    where {{ in_changed_domains('source_domain') }}
+    {% endif %}
 ),
 
 topics as (
@@ -29,44 +40,24 @@ topics as (
 
 features as (
     select * from {{ ref('int_referring_domains__features') }}
+    {% if is_incremental() %}
+    where {{ in_changed_domains('source_domain') }}
+    {% endif %}
 ),
 
 thresholds as (
     select * from {{ ref('stg_config__thresholds') }}
 ),
 
--- the texts of every link with the weights of their fields
-link_texts as (
-    select
-        link_attributes.source_domain,
-        link_attributes.page_title,
-        {{ url_path('link_state.source_url') }} as url_path,
-        link_attributes.vendor_topic,
-        link_attributes.anchor,
-        -- the host without its last label, letters and digits only: www.knife-corner.co.uk -> wwwknifecornerco
-        {{ regexp_replace_all(regexp_replace_all('lower(link_attributes.source_host)', "'[.][^.]*$'", "''"), "'[^a-z0-9]'", "''") }} as host_text,
-        thresholds.topic_weight_title,
-        thresholds.topic_weight_path,
-        thresholds.topic_weight_vendor,
-        thresholds.topic_weight_anchor,
-        thresholds.topic_weight_domain
+domain_links as (
+    select source_domain, count(*) as key_rows
     from link_attributes
-    inner join link_state
-        on link_attributes.link_id = link_state.link_id
-    cross join thresholds
-    where link_attributes.source_domain is not null
+    group by source_domain
 ),
 
--- every cluster a domain's links hit, scored by macros/topics/assign_topic.sql (shared with
--- ranking keywords and mentions)
+-- every cluster a domain's links hit: the mean of their scores (links without a hit count 0)
 topic_scores as (
-    {{ topic_scores('link_texts', ['source_domain'], [
-        {'name': 'title', 'text': 'page_title', 'weight': 'topic_weight_title'},
-        {'name': 'path', 'text': 'url_path', 'weight': 'topic_weight_path'},
-        {'name': 'vendor', 'text': 'vendor_topic', 'weight': 'topic_weight_vendor'},
-        {'name': 'anchor', 'text': 'anchor', 'weight': 'topic_weight_anchor'},
-        {'name': 'domain', 'text': 'host_text', 'weight': 'topic_weight_domain', 'match': 'glued'},
-    ], 'topics') }}
+    {{ topic_scores_of_hits('link_hits', 'domain_links', ['source_domain'], link_topic_fields()) }}
 ),
 
 best_topic as (
@@ -77,7 +68,7 @@ vendor_evidence as (
     select
         source_domain,
         max(case when vendor_topic is not null then 1 else 0 end) as has_vendor_topic
-    from link_texts
+    from link_attributes
     group by source_domain
 ),
 

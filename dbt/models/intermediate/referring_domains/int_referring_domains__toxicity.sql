@@ -12,10 +12,30 @@
 --   sitewide placement     a sitewide / footer / navigation link
 -- Conservative by design (Google ignores most spam): the disavow candidates additionally need
 -- toxicity_candidate_threshold and toxicity_min_signals (see disavow_candidates).
+-- Rebuilt whole every run: one row per referring domain, and a /24's size is global.
 with
 
-features as (
+domain_features as (
     select * from {{ ref('int_referring_domains__features') }}
+),
+
+-- referring domains (any site) per IPv4 /24
+subnets as (
+    select
+        source_subnet,
+        count(*) as subnet_domains
+    from domain_features
+    where source_subnet is not null
+    group by source_subnet
+),
+
+features as (
+    select
+        domain_features.*,
+        cast(subnets.subnet_domains as integer) as subnet_domains
+    from domain_features
+    left join subnets
+        on domain_features.source_subnet = subnets.source_subnet
 ),
 
 topics as (

@@ -14,8 +14,8 @@ events as (
     select * from {{ ref('int_velocity__domain_events') }}
 ),
 
-observations as (
-    select * from {{ ref('int_backlinks__observations') }}
+snapshots as (
+    select * from {{ ref('int_backlinks__snapshots') }}
 ),
 
 dated as (
@@ -35,7 +35,7 @@ dated as (
 
 last_snapshots as (
     select site_domain, max(snapshot_date) as last_snapshot_date
-    from observations
+    from snapshots
     group by site_domain
 ),
 

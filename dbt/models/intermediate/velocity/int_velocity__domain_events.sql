@@ -9,25 +9,46 @@
 --   lost_basis        vendor    the tool's own lost date / flag
 --                     snapshot  absent from a later snapshot (dated at that snapshot)
 -- A referring domain is new at its earliest link's first_seen and lost when its last live link
--- is lost (at the latest lost_at).
+-- is lost (at the latest lost_at); its bases are those of the links that date it (a vendor date
+-- wins a tie). Incremental by referring domain; a run that can move a
+-- tool's first snapshot of a site rebuilds that site's pages (int_backlinks__changed_sources).
+{{
+    config(
+        meta={'tested_rows': 'changed_domains'},
+        materialized='incremental',
+        incremental_strategy='append',
+        pre_hook="{{ delete_changed('source_domain', scope='domains') }}",
+    )
+}}
+-- depends_on: {{ ref('int_backlinks__changed_sources') }}
 with
 
+link_attributes as (
+    select * from {{ ref('int_backlinks__link_attributes') }}
+    where source_domain is not null
+    {% if is_incremental() %}
+        and {{ in_changed_domains('source_domain') }}
+    {% endif %}
+),
+
+-- (the link tables below are narrowed by the inner joins to these links)
 link_state as (
     select * from {{ ref('int_backlinks__link_state') }}
 ),
 
 tool_states as (
     select * from {{ ref('int_backlinks__lost_state') }}
+    where link_id in (select link_id from link_attributes)
 ),
 
-link_attributes as (
-    select * from {{ ref('int_backlinks__link_attributes') }}
+snapshots as (
+    select * from {{ ref('int_backlinks__snapshots') }}
 ),
 
 -- the first snapshot each tool took of each site
 tool_first_snapshots as (
-    select site_domain, source_tool, min(first_snapshot_date) as tool_first_snapshot_date
-    from tool_states
+    select site_domain, source_tool, min(snapshot_date) as tool_first_snapshot_date
+    from snapshots
     group by site_domain, source_tool
 ),
 
@@ -73,20 +94,16 @@ links as (
     where link_attributes.source_domain is not null
 ),
 
-ranked as (
+-- the order deciding which link dates the domain: its start is the earliest first_seen (a vendor
+-- date wins a tie, then a snapshot, then baseline); its end the latest lost_at (a vendor date
+-- wins a tie). ISO dates sort as text.
+keyed as (
     select
         *,
-        -- the link that dates the domain's start (a vendor date wins a tie)
-        row_number() over (
-            partition by site_domain, source_domain
-            order by first_seen, case first_seen_basis when 'vendor' then 0 when 'snapshot' then 1 else 2 end, link_id
-        ) as first_rank,
-        -- the link whose loss ends the domain (the latest)
-        row_number() over (
-            partition by site_domain, source_domain
-            order by lost_at desc, link_id
-        ) as last_lost_rank,
-        sum(case when is_lost then 0 else 1 end) over (partition by site_domain, source_domain) as live_links
+        cast(first_seen as {{ dbt.type_string() }})
+            || case first_seen_basis when 'vendor' then '|0' when 'snapshot' then '|1' else '|2' end as first_key,
+        cast(lost_at as {{ dbt.type_string() }})
+            || case lost_basis when 'vendor' then '|1' else '|0' end as lost_key
     from links
 ),
 
@@ -96,12 +113,12 @@ final as (
         site_domain,
         source_domain,
         -- attributes
-        max(case when first_rank = 1 then first_seen_basis end) as first_seen_basis,
-        max(case when live_links = 0 and last_lost_rank = 1 then lost_basis end) as lost_basis,
+        {{ earliest_value('first_seen_basis', 'first_key') }} as first_seen_basis,
+        case when {{ any_true('not is_lost') }} then null else {{ latest_value('lost_basis', 'lost_key') }} end as lost_basis,
         -- timestamps
         min(first_seen) as first_seen,
-        max(case when live_links = 0 then lost_at end) as lost_at
-    from ranked
+        case when {{ any_true('not is_lost') }} then null else max(lost_at) end as lost_at
+    from keyed
     group by site_domain, source_domain
 )
 

@@ -13,10 +13,6 @@
 -- are never gaps.
 with
 
-links as (
-    select * from {{ ref('fct_backlinks') }}
-),
-
 referring_domains as (
     select * from {{ ref('dim_referring_domains') }}
 ),
@@ -41,22 +37,21 @@ competitor_count as (
     select count(*) as competitors_configured from sites where site_role = 'competitor'
 ),
 
-live_links as (
-    select * from links where not is_lost
-),
-
+-- per referring domain, its live links to competitors (dim_referring_domains: one row per
+-- site and referring domain, so no pass over every link)
 competitor_referrers as (
     select
-        live_links.source_domain,
-        count(distinct live_links.site_domain) as competitors_linked,
-        {{ string_agg_distinct_sorted('live_links.site_domain') }} as competitor_domains,
-        count(*) as links_to_competitors,
-        sum(case when live_links.rel = 'follow' then 1 else 0 end) as followed_links_to_competitors
-    from live_links
+        referring_domains.source_domain,
+        count(*) as competitors_linked,
+        {{ string_agg_distinct_sorted('referring_domains.site_domain') }} as competitor_domains,
+        sum(referring_domains.live_links) as links_to_competitors,
+        sum(referring_domains.live_follow_links) as followed_links_to_competitors
+    from referring_domains
     inner join sites
-        on live_links.site_domain = sites.site_domain
+        on referring_domains.site_domain = sites.site_domain
         and sites.site_role = 'competitor'
-    group by live_links.source_domain
+    where referring_domains.live_links > 0
+    group by referring_domains.source_domain
 ),
 
 -- authority, topic, toxicity and platform kind describe the referring domain (equal on every
@@ -85,9 +80,10 @@ gaps as (
     cross join competitor_referrers
     where not exists (
             select 1
-            from live_links
-            where live_links.site_domain = the_site.site_domain
-                and live_links.source_domain = competitor_referrers.source_domain
+            from referring_domains
+            where referring_domains.site_domain = the_site.site_domain
+                and referring_domains.source_domain = competitor_referrers.source_domain
+                and referring_domains.live_links > 0
         )
         and competitor_referrers.source_domain not in (select site_domain from sites)
 ),
@@ -108,9 +104,9 @@ scored as (
         ) as topic_match,
         exists (
             select 1
-            from links
-            where links.site_domain = gaps.site_domain
-                and links.source_domain = gaps.source_domain
+            from referring_domains
+            where referring_domains.site_domain = gaps.site_domain
+                and referring_domains.source_domain = gaps.source_domain
         ) as previously_linked_site
     from gaps
     cross join competitor_count

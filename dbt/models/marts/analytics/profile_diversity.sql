@@ -8,8 +8,8 @@
 {%- set classes = anchor_classes() %}
 with
 
-observations as (
-    select * from {{ ref('int_backlinks__observations') }}
+site_snapshots as (
+    select * from {{ ref('int_backlinks__snapshots') }}
 ),
 
 diversity as (
@@ -29,12 +29,18 @@ thresholds as (
 ),
 
 snapshots as (
-    select distinct site_domain, snapshot_date from observations
+    select distinct site_domain, snapshot_date from site_snapshots
+),
+
+-- the dimensions shares are taken of (few categories: not the per-domain rows)
+mixes as (
+    select * from distributions
+    where dimension in ('rel', 'placement', 'anchor_class')
 ),
 
 totals as (
     select site_domain, snapshot_date, dimension, sum(weight) as total_weight
-    from distributions
+    from mixes
     group by site_domain, snapshot_date, dimension
 ),
 
@@ -55,7 +61,7 @@ shares as (
             "max(case when totals.dimension = '" ~ dimension ~ "' then totals.total_weight end)"
         ) }} as {{ alias }}{{ "," if not loop.last }}
         {%- endfor %}
-    from distributions
+    from mixes as distributions
     inner join totals
         on distributions.site_domain = totals.site_domain
         and distributions.snapshot_date = totals.snapshot_date

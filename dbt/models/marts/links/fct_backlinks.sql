@@ -1,13 +1,29 @@
 -- One row per distinct link (site_domain, source_url, target_url) across every tool and
--- snapshot: the warehouse's one true link table.
+-- snapshot: the warehouse's one true link table. Incremental by source page (source_url_key).
+{{
+    config(
+        meta={'tested_rows': 'changed_sources'},
+        materialized='incremental',
+        incremental_strategy='append',
+        on_schema_change='fail',
+        pre_hook="{{ delete_changed('source_url_key') }}",
+    )
+}}
+-- depends_on: {{ ref('int_backlinks__changed_sources') }}
 with
 
 link_state as (
     select * from {{ ref('int_backlinks__link_state') }}
+    {% if is_incremental() %}
+    where {{ in_changed_sources('source_url_key') }}
+    {% endif %}
 ),
 
 link_attributes as (
     select * from {{ ref('int_backlinks__link_attributes') }}
+    {% if is_incremental() %}
+    where {{ in_changed_sources('source_url_key') }}
+    {% endif %}
 ),
 
 anchor_classes as (
@@ -19,6 +35,7 @@ final as (
         -- ids
         cast(link_state.link_id as {{ dbt.type_string() }}) as link_id,
         link_state.site_domain,
+        link_state.source_url_key,
         link_state.source_url,
         link_attributes.source_host,
         link_attributes.source_domain,

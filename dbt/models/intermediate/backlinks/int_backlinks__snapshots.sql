@@ -1,0 +1,41 @@
+-- One row per (site, tool, export type, snapshot date): one export's size, counted as the distinct
+-- links it reports (int_backlinks__snapshot_observations rows). The small table that everything
+-- asking "which snapshots exist, and how complete are they" reads instead of the observations:
+-- lost by absence (a complete-enough later snapshot of the series), each tool's first snapshot of
+-- a site, every site's snapshot dates (profile diversity, velocity spines).
+-- Incremental by snapshot date, like int_backlinks__snapshot_observations (same window).
+{{
+    config(
+        meta={'tested_rows': 'window'},
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='snapshot_date',
+        pre_hook="{% if is_incremental() %}delete from {{ this }} where {{ in_snapshot_window('snapshot_date') }}{% endif %}",
+    )
+}}
+
+with
+
+snapshot_observations as (
+    select * from {{ ref('int_backlinks__snapshot_observations') }}
+    {% if is_incremental() %}
+    where {{ in_snapshot_window('snapshot_date') }}
+    {% endif %}
+),
+
+final as (
+    select
+        -- ids
+        site_domain,
+        source_tool,
+        coalesce(export_type, '') as export_type,
+        snapshot_date,
+        -- attributes
+        source_tool in ({{ "'" ~ sample_only_tools() | join("', '") ~ "'" }}) as is_sample,
+        -- numerics
+        cast(count(*) as integer) as snapshot_links
+    from snapshot_observations
+    group by site_domain, source_tool, coalesce(export_type, ''), snapshot_date
+)
+
+select * from final

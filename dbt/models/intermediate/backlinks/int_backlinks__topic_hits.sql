@@ -1,0 +1,93 @@
+-- One row per (link, topic cluster) where a keyword of the cluster (sites.yml `topics`) hits one
+-- of the link's texts: the keyword matching of int_referring_domains__topics, done once per link
+-- (macros/topics/assign_topic.sql, topic_hits) so that a referring domain's topic is an
+-- aggregate of its links' hits. Fields and weights (sites.yml thresholds):
+--     page title        topic_weight_title   (default 3)
+--     URL path          topic_weight_path    (default 2)
+--     vendor category   topic_weight_vendor  (default 1.5; Majestic Topical Trust Flow path)
+--     anchor            topic_weight_anchor  (default 1)
+--     host name         topic_weight_domain  (default 1; keywords of 4+ letters as substrings,
+--                                             since host names glue words: knifecorner.com)
+-- Incremental by source page: matching is the costly part, and a link's texts only change
+-- when its page does.
+{{
+    config(
+        meta={'tested_rows': 'changed_sources'},
+        materialized='incremental',
+        incremental_strategy='append',
+        pre_hook="{{ delete_changed('source_url_key') }}",
+    )
+}}
+-- depends_on: {{ ref('int_backlinks__changed_sources') }}
+with
+
+link_attributes as (
+    select * from {{ ref('int_backlinks__link_attributes') }}
+    {% if is_incremental() %}
+    where {{ in_changed_sources('source_url_key') }}
+    {% endif %}
+),
+
+link_state as (
+    select * from {{ ref('int_backlinks__link_state') }}
+    {% if is_incremental() %}
+    where {{ in_changed_sources('source_url_key') }}
+    {% endif %}
+),
+
+topics as (
+    select * from {{ ref('stg_config__topics') }}
+),
+
+thresholds as (
+    select * from {{ ref('stg_config__thresholds') }}
+),
+
+-- the texts of every link with the weights of their fields
+link_texts as (
+    select
+        link_attributes.link_id,
+        link_attributes.source_url_key,
+        link_attributes.source_domain,
+        link_attributes.page_title,
+        {{ url_path('link_state.source_url') }} as url_path,
+        link_attributes.vendor_topic,
+        link_attributes.anchor,
+        -- the host without its last label, letters and digits only: www.knife-corner.co.uk -> wwwknifecornerco
+        {{ regexp_replace_all(regexp_replace_all('lower(link_attributes.source_host)', "'[.][^.]*$'", "''"), "'[^a-z0-9]'", "''") }} as host_text,
+        thresholds.topic_weight_title,
+        thresholds.topic_weight_path,
+        thresholds.topic_weight_vendor,
+        thresholds.topic_weight_anchor,
+        thresholds.topic_weight_domain
+    from link_attributes
+    inner join link_state
+        on link_attributes.link_id = link_state.link_id
+    cross join thresholds
+    where link_attributes.source_domain is not null
+),
+
+hits as (
+    {{ topic_hits('link_texts', ['link_id', 'source_url_key', 'source_domain'], link_topic_fields(), 'topics') }}
+),
+
+final as (
+    select
+        -- ids
+        link_id,
+        source_url_key,
+        source_domain,
+        topic,
+        -- numerics
+        text_rows,
+        title_hit,
+        path_hit,
+        vendor_hit,
+        anchor_hit,
+        domain_hit,
+        row_score,
+        longest_hit
+    from hits
+)
+
+select * from final
