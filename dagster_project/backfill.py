@@ -92,7 +92,7 @@ def partition_summary(warehouse: Path, min_date: str, max_date: str) -> list[tup
 @click.option("--inbox", help="Folder of exports [env BACKLINKS_INBOX].")
 @click.option("--full-refresh", is_flag=True, help="Rebuild the incremental models over every snapshot, not just the range.")
 def backfill_command(date_from, date_to, archive, config_path, warehouse_path, inbox, full_refresh) -> None:
-    """Land archived exports of the snapshot dates FROM..TO and rebuild history, in one run."""
+    """Land archived exports of the snapshot weeks holding FROM..TO and rebuild history, in one run."""
     from dagster_project import cli
 
     paths = cli._resolve(config_path, inbox, warehouse_path, need_inbox=archive is None)

@@ -172,7 +172,8 @@ def rematerialised(backfilled, monkeypatch_module) -> dict:
 
     from dagster_project import settings
     from dagster_project.definitions import defs
-    from dagster_project.defs.resources import WarehouseResource, _dbt_executable
+    from dagster_project.defs.dbt.project import dbt_executable
+    from dagster_project.defs.resources import WarehouseResource
     from dagster_project.defs.dbt.project import dbt_project
 
     paths = settings.Paths(SAMPLE_CONFIG.resolve(), backfilled["archive"], backfilled["warehouse"])
@@ -185,7 +186,7 @@ def rematerialised(backfilled, monkeypatch_module) -> dict:
             "warehouse": WarehouseResource(
                 warehouse=str(paths.warehouse), inbox=str(paths.inbox), config_path=str(paths.config)
             ),
-            "dbt": DbtCliResource(project_dir=dbt_project(), dbt_executable=_dbt_executable()),
+            "dbt": DbtCliResource(project_dir=dbt_project(), dbt_executable=dbt_executable()),
         },
         instance=dg.DagsterInstance.ephemeral(),
         raise_on_error=False,

@@ -1,26 +1,64 @@
 """The dbt project on its hand-made fixture warehouse: every model, data test, contract and unit
-test (the maths of every mart, pinned on hand-computed cases) must pass."""
+test (the maths of every mart, pinned on hand-computed cases) must pass; and a data test that
+finds failing rows keeps them in test_failures for a user to query, while passing tests leave
+nothing behind (dbt/macros/materializations/test.sql)."""
 
 import os
 import subprocess
 import sys
 from pathlib import Path
 
+import duckdb
+import pytest
+
 from tests.conftest import ROOT
 from tests.fixtures.dbt_fixture import seed_minimal_warehouse
 
 
-def test_dbt_build_with_unit_tests_is_green(tmp_path):
-    warehouse = seed_minimal_warehouse(tmp_path / "fixture.duckdb")
-    dbt = Path(sys.executable).parent / "dbt"
+def dbt(warehouse: Path, work: Path, *args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "BACKLINKS_BUILD_PATH": str(warehouse)}
-    proc = subprocess.run(
-        [str(dbt), "build", "--profiles-dir", ".", "--project-dir", ".",
-         "--target-path", str(tmp_path / "target"), "--log-path", str(tmp_path / "logs")],
+    return subprocess.run(
+        [str(Path(sys.executable).parent / "dbt"), *args, "--profiles-dir", ".", "--project-dir", ".",
+         "--target-path", str(work / "target"), "--log-path", str(work / "logs")],
         cwd=ROOT / "dbt", env=env, capture_output=True, text=True, timeout=900,
-    )
+    )  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    work = tmp_path_factory.mktemp("dbt_fixture")
+    warehouse = seed_minimal_warehouse(work / "fixture.duckdb")
+    return warehouse, work, dbt(warehouse, work, "build")
+
+
+def test_dbt_build_with_unit_tests_is_green(built):
+    _, _, proc = built
     summary = [line for line in proc.stdout.splitlines() if "Done. PASS=" in line]
     assert proc.returncode == 0, proc.stdout[-5000:]
     assert summary and "ERROR=0" in summary[-1]
     # the unit tests ran (a refresh excludes them; this is where they are enforced)
     assert "unit_test" in proc.stdout or "unit test" in proc.stdout
+
+
+def failure_tables(warehouse: Path) -> list[str]:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        return [r[0] for r in con.sql("select table_name from duckdb_tables() where schema_name = 'test_failures'").fetchall()]
+
+
+def test_failing_rows_are_kept_only_for_failing_tests(built):
+    warehouse, work, proc = built
+    assert proc.returncode == 0 and failure_tables(warehouse) == []  # everything passed: nothing stored
+    with duckdb.connect(str(warehouse)) as con:  # a link whose id went missing
+        link_id = con.sql("select min(link_id) from marts.fct_backlinks").fetchall()[0][0]
+        con.execute("update marts.fct_backlinks set link_id = null where link_id = ?", [link_id])
+    failed = dbt(warehouse, work, "test", "--select", "fct_backlinks", "--exclude", "test_type:unit")
+    assert failed.returncode == 1
+    assert failure_tables(warehouse) == ["not_null_fct_backlinks_link_id"]
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        assert con.sql("select count(*) from test_failures.not_null_fct_backlinks_link_id").fetchall() == [(1,)]
+
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute("update marts.fct_backlinks set link_id = ? where link_id is null", [link_id])
+    fixed = dbt(warehouse, work, "test", "--select", "fct_backlinks", "--exclude", "test_type:unit")
+    assert fixed.returncode == 0, fixed.stdout[-3000:]
+    assert failure_tables(warehouse) == []  # the stale failures of the earlier run are gone

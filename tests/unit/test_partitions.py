@@ -17,21 +17,33 @@ from dagster_project.landing import LandedFile, land_file
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "data" / "sample"
 
-BOUNDS = P.Bounds(first="2000-01-01", last="2026-11-24")
+BOUNDS = P.Bounds(first="2000-01-03", last="2026-11-23")
 
 
-def test_partition_key_is_the_snapshot_date_clamped_into_existing_partitions():
-    assert P.partition_key_for(dt.date(2026, 1, 5), BOUNDS) == "2026-01-05"
-    # older than the first partition / later than today: the edge partitions hold them
-    assert P.partition_key_for(dt.date(1999, 12, 31), BOUNDS) == "2000-01-01"
-    assert P.partition_key_for(dt.date(2027, 1, 1), BOUNDS) == "2026-11-24"
+def test_the_partitions_are_weeks_starting_on_monday():
+    keys = P.snapshot_partitions.get_partition_keys()
+    assert keys[0] == "2000-01-03"  # the first Monday on or after the start date
+    assert all(dt.date.fromisoformat(k).weekday() == 0 for k in (keys[0], keys[1], keys[-1]))
+    assert dt.date.fromisoformat(keys[1]) - dt.date.fromisoformat(keys[0]) == dt.timedelta(weeks=1)
+    # this week's partition already exists (an export of this morning is loadable now)
+    assert keys[-1] == P.week_start(dt.datetime.now(dt.UTC).date()).isoformat()
 
 
-def test_window_vars_cover_exactly_the_range_and_open_the_edges():
-    assert P.window_vars("2026-01-05", "2026-01-05", BOUNDS) == {"min_date": "2026-01-05", "max_date": "2026-01-05"}
-    assert P.window_vars("2026-01-05", "2026-02-09", BOUNDS) == {"min_date": "2026-01-05", "max_date": "2026-02-09"}
+def test_partition_key_is_the_snapshot_week_clamped_into_existing_partitions():
+    assert P.partition_key_for(dt.date(2026, 1, 5), BOUNDS) == "2026-01-05"  # a Monday: its own week
+    assert P.partition_key_for(dt.date(2026, 1, 11), BOUNDS) == "2026-01-05"  # the Sunday after
+    assert P.partition_key_for(dt.date(2026, 1, 12), BOUNDS) == "2026-01-12"
+    # older than the first partition / later than this week: the edge partitions hold them
+    assert P.partition_key_for(dt.date(1999, 12, 31), BOUNDS) == "2000-01-03"
+    assert P.partition_key_for(dt.date(2027, 1, 1), BOUNDS) == "2026-11-23"
+
+
+def test_window_vars_cover_exactly_the_weeks_and_open_the_edges():
+    assert P.window_vars("2026-01-05", "2026-01-05", BOUNDS) == {"min_date": "2026-01-05", "max_date": "2026-01-11"}
+    assert P.window_vars("2026-01-05", "2026-02-09", BOUNDS) == {"min_date": "2026-01-05", "max_date": "2026-02-15"}
     # the edge partitions also hold the clamped dates, so their side of the window is open
-    assert P.window_vars("2000-01-01", "2026-11-24", BOUNDS) == {"min_date": P.OPEN_START, "max_date": P.OPEN_END}
+    assert P.window_vars("2000-01-03", "2026-11-23", BOUNDS) == {"min_date": P.OPEN_START, "max_date": P.OPEN_END}
+    assert P.window_vars("2000-01-03", "2000-01-10", BOUNDS) == {"min_date": P.OPEN_START, "max_date": "2000-01-16"}
 
 
 def test_range_tags_span_the_smallest_range_and_refuse_nothing():
@@ -66,8 +78,8 @@ def test_snapshot_date_name_first_then_contents_then_mtime(tmp_path):
 
 
 def test_window_selector_decides_on_the_name_and_defers_to_contents(tmp_path):
-    select = P.window_selector("2026-01-05", "2026-01-11", BOUNDS)
-    inside = _file(tmp_path, "a/site_2026-01-05.csv", b"x")
+    select = P.window_selector("2026-01-05", "2026-01-05", BOUNDS)  # the week of 01-05 .. 01-11
+    inside = _file(tmp_path, "a/site_2026-01-09.csv", b"x")
     outside = _file(tmp_path, "a/site_2026-01-12.csv", b"y")
     undated = _file(tmp_path, "a/site.csv", b"z", dt.datetime(2026, 1, 7, 9))
     assert select(inside, None) is True
@@ -92,8 +104,8 @@ def test_pending_files_and_their_partitions(tmp_path):
     pending = P.pending_files([new, changed, same, copy], loaded)
     assert [p.file.relative for p in pending] == [new.relative, changed.relative]
     assert pending[1].replaces == (dt.date(2026, 1, 4),)
-    # the re-export must also clear the snapshot its old version was in
-    assert P.partition_keys(pending, BOUNDS) == ["2026-01-04", "2026-01-12", "2026-01-19"]
+    # the re-export must also clear the snapshot its old version was in (01-04: a Sunday)
+    assert P.partition_keys(pending, BOUNDS) == ["2025-12-29", "2026-01-12", "2026-01-19"]
 
 
 def test_loaded_files_of_a_missing_warehouse_is_empty(tmp_path):

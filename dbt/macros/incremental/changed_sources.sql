@@ -36,13 +36,46 @@
     {{ column }} in (select source_domain from {{ changed_sources_relation() }} where source_domain is not null)
 {%- endmacro %}
 
-{#- Pre-hook of a model incremental by source key (or by referring domain, scope='domains'):
-    remove the rows this run rebuilds. Nothing on a first build or a full refresh. -#}
-{% macro delete_changed(column='source_url_key', scope='sources') -%}
+{#- The rows of `scope` a run rebuilds, as a condition on `column` (default: the scope's key):
+      window   snapshot_date in the run's window (macros/incremental/snapshot_window.sql)
+      sources  source_url_key in int_backlinks__changed_sources
+      domains  source_domain among the referring domains of those pages -#}
+{% macro in_changed(scope, column=none) -%}
+    {%- if scope == 'window' -%}
+        {{ in_snapshot_window(column or 'snapshot_date') }}
+    {%- elif scope == 'sources' -%}
+        {{ in_changed_sources(column or 'source_url_key') }}
+    {%- elif scope == 'domains' -%}
+        {{ in_changed_domains(column or 'source_domain') }}
+    {%- else -%}
+        {{ exceptions.raise_compiler_error("scope must be window, sources or domains, not " ~ scope) }}
+    {%- endif -%}
+{%- endmacro %}
+
+{#- Make the calling model incremental by `scope` (window / sources / domains): on an
+    incremental run a pre-hook deletes the rows of the scope the run rebuilds and the model's
+    select (reading its inputs through changed_rows) appends them again; its data tests check
+    those rows (meta.tested_rows, macros/incremental/tested_rows.sql). -#}
+{% macro incremental_by(scope) -%}
+    {{ config(
+        materialized='incremental',
+        incremental_strategy='append',
+        on_schema_change='append_new_columns',
+        meta={'tested_rows': scope},
+        pre_hook="{% if is_incremental() %}delete from {{ this }} where {{ in_changed('" ~ scope ~ "') }}{% endif %}",
+    ) }}
+    {%- if scope != 'window' -%}
+        {%- do ref('int_backlinks__changed_sources') -%}
+    {%- endif -%}
+{%- endmacro %}
+
+{#- `relation` on a first build or a full refresh; on an incremental run only its rows of
+    `scope` the run rebuilds (a parenthesised subquery). For import CTEs:
+    `links as (select * from {{ changed_rows(ref('fct_backlinks'), 'domains') }})`. -#}
+{% macro changed_rows(relation, scope='sources', column=none) -%}
     {%- if is_incremental() -%}
-        delete from {{ this }} where
-        {%- if scope == 'domains' %} {{ in_changed_domains(column) }}
-        {%- else %} {{ in_changed_sources(column) }}
-        {%- endif -%}
+        (select * from {{ relation }} where {{ in_changed(scope, column) }}) as changed_rows
+    {%- else -%}
+        {{ relation }}
     {%- endif -%}
 {%- endmacro %}

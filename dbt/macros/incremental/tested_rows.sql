@@ -1,9 +1,7 @@
 {#- The data tests of an incremental model check the rows this run rebuilt; the other rows were
     tested when they were built, and re-testing them every run would cost what the history
-    costs. A model says which rows those are with `meta: {tested_rows: ...}` in its config:
-      window            rows whose snapshot_date is in the run's window (macro in_snapshot_window)
-      changed_sources   rows of the source pages the run rebuilt (in_changed_sources)
-      changed_domains   rows of the referring domains the run rebuilt (in_changed_domains)
+    costs. A model says which rows those are with `meta: {tested_rows: ...}` in its config (set
+    by macro incremental_by): window, sources or domains (macro in_changed).
     This override of dbt's get_where_subquery (which applies a test's `where`) adds that
     condition to every generic test of the model. A --full-refresh tests every row. -#}
 {% macro default__get_where_subquery(relation) -%}
@@ -30,14 +28,5 @@
         {{- return('') -}}
     {%- endif -%}
     {%- set scope = (graph.nodes[attached].config.meta or {}).get('tested_rows') -%}
-    {%- if scope == 'window' -%}
-        {{- return(in_snapshot_window('snapshot_date')) -}}
-    {%- elif scope == 'changed_sources' -%}
-        {{- return(in_changed_sources('source_url_key')) -}}
-    {%- elif scope == 'changed_domains' -%}
-        {{- return(in_changed_domains('source_domain')) -}}
-    {%- elif scope -%}
-        {{- exceptions.raise_compiler_error("meta.tested_rows of " ~ relation.identifier ~ " must be window, changed_sources or changed_domains, not " ~ scope) -}}
-    {%- endif -%}
-    {{- return('') -}}
+    {{- return(in_changed(scope) if scope else '') -}}
 {%- endmacro %}

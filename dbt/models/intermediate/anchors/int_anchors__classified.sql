@@ -16,12 +16,13 @@
 -- depends_on: {{ ref('int_backlinks__changed_sources') }}
 with
 
+-- the pages this run rebuilds (every page on a first build)
 observations as (
-    select * from {{ ref('int_backlinks__observations') }}
+    select * from {{ changed_rows(ref('int_backlinks__observations')) }}
 ),
 
 link_attributes as (
-    select * from {{ ref('int_backlinks__link_attributes') }}
+    select * from {{ changed_rows(ref('int_backlinks__link_attributes')) }}
 ),
 
 sites as (
@@ -46,9 +47,6 @@ seen_anchors as (
         coalesce(anchor, '') as anchor,
         coalesce(is_image, false) as is_image
     from observations
-    {% if is_incremental() %}
-    where {{ in_changed_sources('source_url_key') }}
-    {% endif %}
 
     union
 
@@ -57,9 +55,6 @@ seen_anchors as (
         coalesce(anchor, '') as anchor,
         coalesce(is_image, false) as is_image
     from link_attributes
-    {% if is_incremental() %}
-    where {{ in_changed_sources('source_url_key') }}
-    {% endif %}
 ),
 
 anchors as (

@@ -2,15 +2,7 @@
 -- any tool reported (latest snapshot first; on the same date the tool name breaks the tie).
 -- Null values never win, so a GSC observation without an anchor keeps the anchor another tool
 -- reported. Incremental by source page.
-{{
-    config(
-        meta={'tested_rows': 'changed_sources'},
-        materialized='incremental',
-        incremental_strategy='append',
-        pre_hook="{{ delete_changed('source_url_key') }}",
-    )
-}}
--- depends_on: {{ ref('int_backlinks__changed_sources') }}
+{{ incremental_by('sources') }}
 with
 
 observations as (
@@ -18,10 +10,7 @@ observations as (
         *,
         -- ISO dates sort as text; the tool name makes the order total
         cast(snapshot_date as {{ dbt.type_string() }}) || '|' || source_tool as recency_key
-    from {{ ref('int_backlinks__observations') }}
-    {% if is_incremental() %}
-    where {{ in_changed_sources('source_url_key') }}
-    {% endif %}
+    from {{ changed_rows(ref('int_backlinks__observations')) }}
 ),
 
 final as (

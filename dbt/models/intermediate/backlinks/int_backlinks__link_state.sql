@@ -3,22 +3,11 @@
 -- lost date (vendor indexes refresh at different times; a same-day live report wins, because
 -- false "lost" flags are the common vendor error). The link is lost when at least one loss
 -- stands, at the earliest standing loss date. Incremental by source page.
-{{
-    config(
-        meta={'tested_rows': 'changed_sources'},
-        materialized='incremental',
-        incremental_strategy='append',
-        pre_hook="{{ delete_changed('source_url_key') }}",
-    )
-}}
--- depends_on: {{ ref('int_backlinks__changed_sources') }}
+{{ incremental_by('sources') }}
 with
 
 tool_states as (
-    select * from {{ ref('int_backlinks__lost_state') }}
-    {% if is_incremental() %}
-    where {{ in_changed_sources('source_url_key') }}
-    {% endif %}
+    select * from {{ changed_rows(ref('int_backlinks__lost_state')) }}
 ),
 
 standing_losses as (

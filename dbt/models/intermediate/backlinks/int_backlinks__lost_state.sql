@@ -8,29 +8,15 @@
 -- Exports that are samples by design (Google Search Console's links tables: 1,000 rows, a
 -- sample) never make a link lost by absence. Whether another tool's later report overrules the
 -- loss is decided per link in int_backlinks__link_state. Incremental by source page.
-{{
-    config(
-        meta={'tested_rows': 'changed_sources'},
-        materialized='incremental',
-        incremental_strategy='append',
-        pre_hook="{{ delete_changed('source_url_key') }}",
-    )
-}}
--- depends_on: {{ ref('int_backlinks__changed_sources') }}
+{{ incremental_by('sources') }}
 with
 
 observations as (
-    select * from {{ ref('int_backlinks__observations') }}
-    {% if is_incremental() %}
-    where {{ in_changed_sources('source_url_key') }}
-    {% endif %}
+    select * from {{ changed_rows(ref('int_backlinks__observations')) }}
 ),
 
 series_state as (
-    select * from {{ ref('int_backlinks__series_state') }}
-    {% if is_incremental() %}
-    where {{ in_changed_sources('source_url_key') }}
-    {% endif %}
+    select * from {{ changed_rows(ref('int_backlinks__series_state')) }}
 ),
 
 per_tool as (

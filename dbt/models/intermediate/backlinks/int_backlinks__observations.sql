@@ -10,22 +10,11 @@
 -- Both only look at rows of the same source URL key (target spellings come from
 -- int_backlinks__target_spellings), so the model is incremental by source page: a run
 -- rebuilds the rows of int_backlinks__changed_sources (macros/incremental/changed_sources.sql).
-{{
-    config(
-        meta={'tested_rows': 'changed_sources'},
-        materialized='incremental',
-        incremental_strategy='append',
-        pre_hook="{{ delete_changed('source_url_key') }}",
-    )
-}}
--- depends_on: {{ ref('int_backlinks__changed_sources') }}
+{{ incremental_by('sources') }}
 with
 
 snapshot_observations as (
-    select * from {{ ref('int_backlinks__snapshot_observations') }}
-    {% if is_incremental() %}
-    where {{ in_changed_sources('source_url_key') }}
-    {% endif %}
+    select * from {{ changed_rows(ref('int_backlinks__snapshot_observations')) }}
 ),
 
 target_spellings as (

@@ -6,24 +6,13 @@
 -- Whether that absence makes the tool consider the link lost is int_backlinks__lost_state's
 -- call; int_backlinks__changed_sources reads this table to find the links a new snapshot of
 -- their series can prove absent. Incremental by source page, like the other link models.
-{{
-    config(
-        meta={'tested_rows': 'changed_sources'},
-        materialized='incremental',
-        incremental_strategy='append',
-        pre_hook="{{ delete_changed('source_url_key') }}",
-    )
-}}
--- depends_on: {{ ref('int_backlinks__changed_sources') }}
+{{ incremental_by('sources') }}
 
 with
 
 observations as (
-    select * from {{ ref('int_backlinks__observations') }}
+    select * from {{ changed_rows(ref('int_backlinks__observations')) }}
     where source_tool not in ({{ "'" ~ sample_only_tools() | join("', '") ~ "'" }})
-    {% if is_incremental() %}
-        and {{ in_changed_sources('source_url_key') }}
-    {% endif %}
 ),
 
 series_snapshots as (

@@ -2,24 +2,14 @@
 -- in its snapshot of date D", before anything that needs other snapshots. URLs are grouped by
 -- their identity (no scheme, no leading www.), so spellings that differ only there are one row.
 --
--- Incremental by snapshot date: a run rebuilds only the dates of its window (vars min_date /
--- max_date, set from the Dagster partitions) and replaces them (delete+insert on snapshot_date),
--- so re-running a partition gives the same rows, never duplicates. Everything here depends on
--- one snapshot's raw rows only; cross-snapshot work (URL spelling, GSC targets) happens in
+-- Incremental by snapshot date: a run deletes every row of the dates of its window (min_date /
+-- max_date, set from the Dagster partitions) and inserts them again from the raw rows, so
+-- re-running a partition gives the same rows, never duplicates, and a window date whose files
+-- were all replaced by unusable versions is emptied. Everything here depends on one snapshot's
+-- raw rows only; cross-snapshot work (URL spelling, GSC targets) happens in
 -- int_backlinks__observations. A change of sites.yml (which rows belong to which site) needs a
--- full refresh; the Dagster dbt asset does that by itself when the config fingerprint changes.
-{{
-    config(
-        meta={'tested_rows': 'window'},
-        materialized='incremental',
-        incremental_strategy='delete+insert',
-        unique_key='snapshot_date',
-        on_schema_change='append_new_columns',
-        pre_hook="{% if is_incremental() %}delete from {{ this }} where {{ in_snapshot_window('snapshot_date') }}{% endif %}",
-    )
-}}
--- The pre-hook also clears window dates the batch no longer has (every file of a snapshot
--- replaced by an unusable version), which a key-based delete alone would leave behind.
+-- full refresh; the Dagster dbt asset does that by itself when the fingerprint changes.
+{{ incremental_by('window') }}
 
 with
 
@@ -28,10 +18,7 @@ backlinks as (
         *,
         {{ url_identity('source_url') }} as source_url_key,
         {{ url_identity('target_url') }} as target_url_key
-    from {{ ref('stg_raw__backlinks') }}
-    {% if is_incremental() %}
-    where {{ in_snapshot_window('snapshot_date') }}
-    {% endif %}
+    from {{ changed_rows(ref('stg_raw__backlinks'), 'window') }}
 ),
 
 -- The row that speaks for a duplicate group: one with an anchor first, then file order.

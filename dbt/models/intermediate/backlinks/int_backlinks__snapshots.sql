@@ -4,23 +4,12 @@
 -- lost by absence (a complete-enough later snapshot of the series), each tool's first snapshot of
 -- a site, every site's snapshot dates (profile diversity, velocity spines).
 -- Incremental by snapshot date, like int_backlinks__snapshot_observations (same window).
-{{
-    config(
-        meta={'tested_rows': 'window'},
-        materialized='incremental',
-        incremental_strategy='delete+insert',
-        unique_key='snapshot_date',
-        pre_hook="{% if is_incremental() %}delete from {{ this }} where {{ in_snapshot_window('snapshot_date') }}{% endif %}",
-    )
-}}
+{{ incremental_by('window') }}
 
 with
 
 snapshot_observations as (
-    select * from {{ ref('int_backlinks__snapshot_observations') }}
-    {% if is_incremental() %}
-    where {{ in_snapshot_window('snapshot_date') }}
-    {% endif %}
+    select * from {{ changed_rows(ref('int_backlinks__snapshot_observations'), 'window') }}
 ),
 
 final as (

@@ -10,29 +10,15 @@
 --                                             since host names glue words: knifecorner.com)
 -- Incremental by source page: matching is the costly part, and a link's texts only change
 -- when its page does.
-{{
-    config(
-        meta={'tested_rows': 'changed_sources'},
-        materialized='incremental',
-        incremental_strategy='append',
-        pre_hook="{{ delete_changed('source_url_key') }}",
-    )
-}}
--- depends_on: {{ ref('int_backlinks__changed_sources') }}
+{{ incremental_by('sources') }}
 with
 
 link_attributes as (
-    select * from {{ ref('int_backlinks__link_attributes') }}
-    {% if is_incremental() %}
-    where {{ in_changed_sources('source_url_key') }}
-    {% endif %}
+    select * from {{ changed_rows(ref('int_backlinks__link_attributes')) }}
 ),
 
 link_state as (
-    select * from {{ ref('int_backlinks__link_state') }}
-    {% if is_incremental() %}
-    where {{ in_changed_sources('source_url_key') }}
-    {% endif %}
+    select * from {{ changed_rows(ref('int_backlinks__link_state')) }}
 ),
 
 topics as (

@@ -1,15 +1,7 @@
 -- One row per link: the dates it is live (first_seen until lost_at) and the categories it counts
 -- in on the profile (referring domain, anchor class, rel, placement): the +1 rows of
 -- int_profile__span_changes. Incremental by source page, like every link model.
-{{
-    config(
-        meta={'tested_rows': 'changed_sources'},
-        materialized='incremental',
-        incremental_strategy='append',
-        pre_hook="{{ delete_changed('source_url_key') }}",
-    )
-}}
--- depends_on: {{ ref('int_backlinks__changed_sources') }}
+{{ incremental_by('sources') }}
 with
 
 span_changes as (

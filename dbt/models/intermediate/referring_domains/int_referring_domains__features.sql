@@ -5,22 +5,11 @@
 -- Incremental by referring domain: a run rebuilds the domains of the pages it rebuilds
 -- (macros/incremental/changed_sources.sql). How many domains share a /24 is global, so it is
 -- counted in int_referring_domains__toxicity, over this table.
-{{
-    config(
-        meta={'tested_rows': 'changed_domains'},
-        materialized='incremental',
-        incremental_strategy='append',
-        pre_hook="{{ delete_changed('source_domain', scope='domains') }}",
-    )
-}}
--- depends_on: {{ ref('int_backlinks__changed_sources') }}
+{{ incremental_by('domains') }}
 with
 
 link_attributes as (
-    select * from {{ ref('int_backlinks__link_attributes') }}
-    {% if is_incremental() %}
-    where {{ in_changed_domains('source_domain') }}
-    {% endif %}
+    select * from {{ changed_rows(ref('int_backlinks__link_attributes'), 'domains') }}
 ),
 
 anchor_classes as (

@@ -3,22 +3,11 @@
 -- dim_referring_domains, kept apart because it is the costly half (an aggregate over every
 -- link) and can be maintained incrementally by referring domain, while the domain-wide half
 -- (authority percentiles, toxicity) is global and rebuilt whole.
-{{
-    config(
-        meta={'tested_rows': 'changed_domains'},
-        materialized='incremental',
-        incremental_strategy='append',
-        pre_hook="{{ delete_changed('source_domain', scope='domains') }}",
-    )
-}}
--- depends_on: {{ ref('int_backlinks__changed_sources') }}
+{{ incremental_by('domains') }}
 with
 
 links as (
-    select * from {{ ref('fct_backlinks') }}
-    {% if is_incremental() %}
-    where {{ in_changed_domains('source_domain') }}
-    {% endif %}
+    select * from {{ changed_rows(ref('fct_backlinks'), 'domains') }}
 ),
 
 final as (

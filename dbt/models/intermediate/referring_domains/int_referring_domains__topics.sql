@@ -8,30 +8,16 @@
 -- keywords and mentions.
 -- Without configured clusters the topic is the most common top-level Majestic category.
 -- Incremental by referring domain (macros/incremental/changed_sources.sql).
-{{
-    config(
-        meta={'tested_rows': 'changed_domains'},
-        materialized='incremental',
-        incremental_strategy='append',
-        pre_hook="{{ delete_changed('source_domain', scope='domains') }}",
-    )
-}}
--- depends_on: {{ ref('int_backlinks__changed_sources') }}
+{{ incremental_by('domains') }}
 with
 
 link_attributes as (
-    select * from {{ ref('int_backlinks__link_attributes') }}
+    select * from {{ changed_rows(ref('int_backlinks__link_attributes'), 'domains') }}
     where source_domain is not null
-    {% if is_incremental() %}
-        and {{ in_changed_domains('source_domain') }}
-    {% endif %}
 ),
 
 link_hits as (
-    select * from {{ ref('int_backlinks__topic_hits') }}
-    {% if is_incremental() %}
-    where {{ in_changed_domains('source_domain') }}
-    {% endif %}
+    select * from {{ changed_rows(ref('int_backlinks__topic_hits'), 'domains') }}
 ),
 
 topics as (
@@ -39,10 +25,7 @@ topics as (
 ),
 
 features as (
-    select * from {{ ref('int_referring_domains__features') }}
-    {% if is_incremental() %}
-    where {{ in_changed_domains('source_domain') }}
-    {% endif %}
+    select * from {{ changed_rows(ref('int_referring_domains__features'), 'domains') }}
 ),
 
 thresholds as (

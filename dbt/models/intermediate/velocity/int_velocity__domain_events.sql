@@ -12,23 +12,12 @@
 -- is lost (at the latest lost_at); its bases are those of the links that date it (a vendor date
 -- wins a tie). Incremental by referring domain; a run that can move a
 -- tool's first snapshot of a site rebuilds that site's pages (int_backlinks__changed_sources).
-{{
-    config(
-        meta={'tested_rows': 'changed_domains'},
-        materialized='incremental',
-        incremental_strategy='append',
-        pre_hook="{{ delete_changed('source_domain', scope='domains') }}",
-    )
-}}
--- depends_on: {{ ref('int_backlinks__changed_sources') }}
+{{ incremental_by('domains') }}
 with
 
 link_attributes as (
-    select * from {{ ref('int_backlinks__link_attributes') }}
+    select * from {{ changed_rows(ref('int_backlinks__link_attributes'), 'domains') }}
     where source_domain is not null
-    {% if is_incremental() %}
-        and {{ in_changed_domains('source_domain') }}
-    {% endif %}
 ),
 
 -- (the link tables below are narrowed by the inner joins to these links)

@@ -1,29 +1,14 @@
 -- One row per distinct link (site_domain, source_url, target_url) across every tool and
 -- snapshot: the warehouse's one true link table. Incremental by source page (source_url_key).
-{{
-    config(
-        meta={'tested_rows': 'changed_sources'},
-        materialized='incremental',
-        incremental_strategy='append',
-        on_schema_change='fail',
-        pre_hook="{{ delete_changed('source_url_key') }}",
-    )
-}}
--- depends_on: {{ ref('int_backlinks__changed_sources') }}
+{{ incremental_by('sources') }}
 with
 
 link_state as (
-    select * from {{ ref('int_backlinks__link_state') }}
-    {% if is_incremental() %}
-    where {{ in_changed_sources('source_url_key') }}
-    {% endif %}
+    select * from {{ changed_rows(ref('int_backlinks__link_state')) }}
 ),
 
 link_attributes as (
-    select * from {{ ref('int_backlinks__link_attributes') }}
-    {% if is_incremental() %}
-    where {{ in_changed_sources('source_url_key') }}
-    {% endif %}
+    select * from {{ changed_rows(ref('int_backlinks__link_attributes')) }}
 ),
 
 anchor_classes as (

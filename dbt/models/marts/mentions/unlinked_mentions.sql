@@ -18,8 +18,10 @@ brand_matches as (
     select * from {{ ref('int_mentions__brand_matches') }}
 ),
 
+-- the referring domains that mention a brand (a few, next to every domain linking anywhere)
 referring_domains as (
     select * from {{ ref('dim_referring_domains') }}
+    where source_domain in (select mention_domain from mentions)
 ),
 
 sites as (
