@@ -30,7 +30,7 @@ EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 # a log file, and only our progress lines reach the user. Wide when piped, so tables don't fold.
 _STDOUT = sys.stdout
 console = Console(file=_STDOUT, highlight=False, width=None if _STDOUT.isatty() else 160)
-err_console = Console(stderr=True, highlight=False)
+err_console = Console(stderr=True, highlight=False, soft_wrap=True)  # a path in an error stays one line
 
 
 class UsageError(click.UsageError):

@@ -64,3 +64,50 @@ def sample_refresh(tmp_path_factory) -> CliRun:
     run = refresh(inbox, base / "warehouse.duckdb")
     assert run.exit_code in (0, 1), f"refresh crashed:\n{run.stdout}\n{run.stderr}"
     return run
+
+
+# --- running in parallel (pytest-xdist; `--numprocesses` in pyproject's addopts) ------------------
+# A dbt build keeps about one core busy (dbt's threads share the GIL), so two workers on two cores
+# nearly halve the suite. Expensive fixtures must not be built twice: each integration module runs
+# whole on one worker, and the modules using the session-wide sample refresh share one worker (so
+# it runs once). xdist's own `loadgroup` marks do nothing under pytest 9.2 (pytest-xdist#1386), so
+# the grouping is a scheduler (the pytest_xdist_make_scheduler hook) over node ids.
+
+SAMPLE_REFRESH_MODULES = frozenset(
+    f"tests/integration/{name}.py"
+    for name in ("test_analytics_marts", "test_atomic_refresh", "test_crash_safety", "test_refresh_e2e")
+)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # Before any worker starts: parse the dbt project once (a clean clone has no manifest, and
+    # every worker and CLI process would otherwise parse it into dbt/target at the same time).
+    if not hasattr(config, "workerinput"):
+        from dagster_project.defs.dbt.project import dbt_project
+
+        dbt_project()
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log):
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ByExpensiveFixture(LoadScopeScheduling):
+        """Scopes: the sample-refresh modules together, each other integration module whole, and
+        every unit test alone (they are cheap and balance the load at the end)."""
+
+        def _split_scope(self, nodeid: str) -> str:
+            module = nodeid.split("::", 1)[0]
+            if module in SAMPLE_REFRESH_MODULES:
+                return "sample_refresh"
+            return module if module.startswith("tests/integration/") else nodeid
+
+    return ByExpensiveFixture(config, log)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    # the scheduler's list must name every module that uses the sample refresh
+    missing = {
+        item.nodeid.split("::", 1)[0] for item in items if "sample_refresh" in getattr(item, "fixturenames", ())
+    } - SAMPLE_REFRESH_MODULES
+    if missing:
+        raise pytest.UsageError(f"add {sorted(missing)} to SAMPLE_REFRESH_MODULES in tests/conftest.py")

@@ -5,11 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import dagster as dg
-from dagster_dbt import DbtCliResource
 
 from dagster_project import settings
 from dagster_project.config import Config, load_config
-from dagster_project.defs.dbt.project import dbt_executable, dbt_project
+from dagster_project.defs.dbt.project import DbtCli, dbt_executable, dbt_project
 
 
 class WarehouseResource(dg.ConfigurableResource):
@@ -36,6 +35,6 @@ def warehouse_resource() -> WarehouseResource:
 defs = dg.Definitions(
     resources={
         "warehouse": warehouse_resource(),
-        "dbt": DbtCliResource(project_dir=dbt_project(), dbt_executable=dbt_executable()),
+        "dbt": DbtCli(project_dir=dbt_project(), dbt_executable=dbt_executable()),
     }
 )

@@ -168,13 +168,10 @@ def backfilled(archive) -> dict:
 @pytest.fixture(scope="module")
 def rematerialised(backfilled, monkeypatch_module) -> dict:
     """Run 2: partition 2026-01-26 again, in-process with Dagster's `materialize` (nothing new to land)."""
-    from dagster_dbt import DbtCliResource
-
     from dagster_project import settings
     from dagster_project.definitions import defs
-    from dagster_project.defs.dbt.project import dbt_executable
+    from dagster_project.defs.dbt.project import DbtCli, dbt_executable, dbt_project
     from dagster_project.defs.resources import WarehouseResource
-    from dagster_project.defs.dbt.project import dbt_project
 
     paths = settings.Paths(SAMPLE_CONFIG.resolve(), backfilled["archive"], backfilled["warehouse"])
     monkeypatch_module.setenv("BACKLINKS_BUILD_PATH", str(paths.building))  # dbt's profiles.yml
@@ -186,7 +183,7 @@ def rematerialised(backfilled, monkeypatch_module) -> dict:
             "warehouse": WarehouseResource(
                 warehouse=str(paths.warehouse), inbox=str(paths.inbox), config_path=str(paths.config)
             ),
-            "dbt": DbtCliResource(project_dir=dbt_project(), dbt_executable=dbt_executable()),
+            "dbt": DbtCli(project_dir=dbt_project(), dbt_executable=dbt_executable()),
         },
         instance=dg.DagsterInstance.ephemeral(),
         raise_on_error=False,

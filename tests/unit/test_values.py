@@ -145,6 +145,10 @@ def test_unparseable_dates_are_null():
     assert _apply(v.to_date, ["", None, "soon", "2026-13-45", "-"]) == [None] * 5
 
 
+def test_years_python_cannot_hold_are_null():  # `%Y/%m/%d` reads "0/1/1" as year 0 (hypothesis found it)
+    assert _apply(v.to_date, ["0/1/1", "0000-01-01", "2026/1/1"]) == [None, None, dt.date(2026, 1, 1)]
+
+
 def test_mixed_forms_in_one_column():
     got = _apply(v.to_date, ["2026-09-28", "Sep 15, 2026", "1727740800000", "junk"])
     assert got == [D, dt.date(2026, 9, 15), dt.date(2024, 10, 1), None]

@@ -6,7 +6,7 @@ the file name), archives are backfilled by date range (`--from/--to`), the dbt w
 range, and time partitions are ordered, so a key range means something; dynamic keys are ordered
 by insertion and would need a registry of batches that the warehouse's audit table already is.
 Why weeks rather than days: Dagster keeps a materialization per asset and a check row per asset
-check for every partition of a run, and this graph has ~60 assets and ~550 checks. A two-month
+check for every partition of a run, and this graph had ~60 assets and ~550 checks then. A two-month
 refresh over daily partitions logged ~6,000 events and ~34,000 check rows (a third of the
 sample refresh's time); a year of daily partitions would be ten times that. Vendors export weekly
 or monthly, velocity is weekly, and a week holds at most a few snapshots, each rebuilt

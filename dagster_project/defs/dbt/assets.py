@@ -6,7 +6,7 @@ models rebuild only what those dates touch (docs/automation.md, "What a run rebu
 """
 
 import dagster as dg
-from dagster_dbt import DbtCliResource, dbt_assets
+from dagster_dbt import dbt_assets
 from pydantic import Field
 
 from dagster_project import progress
@@ -14,7 +14,7 @@ from dagster_project import warehouse as wh
 from dagster_project.defs.automation.partitions import SINGLE_RUN, Bounds, snapshot_partitions, window_vars
 from dagster_project.defs.dbt.build_args import dbt_build_args, environment, needs_full_refresh, window_env
 from dagster_project.fingerprint import warehouse_fingerprint
-from dagster_project.defs.dbt.project import dbt_project, translator
+from dagster_project.defs.dbt.project import DbtCli, dbt_project, translator
 from dagster_project.defs.resources import WarehouseResource
 
 
@@ -34,7 +34,7 @@ class DbtBuildConfig(dg.Config):
     backfill_policy=SINGLE_RUN,
 )
 def warehouse_models(
-    context: dg.AssetExecutionContext, config: DbtBuildConfig, dbt: DbtCliResource, warehouse: WarehouseResource
+    context: dg.AssetExecutionContext, config: DbtBuildConfig, dbt: DbtCli, warehouse: WarehouseResource
 ):
     window = context.partition_key_range
     vars = window_vars(window.start, window.end, Bounds.now())

@@ -65,13 +65,32 @@ def row_counts(con: duckdb.DuckDBPyConnection, table: str, batch: pl.DataFrame) 
 
 def snapshot_groups(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     """raw.backlinks reduced to what drift/freshness need (quality.drift.GROUP_SCHEMA): one row per
-    tool, snapshot, target host and source domain, with its distinct links."""
+    tool, snapshot, target host and source domain, with its distinct links.
+
+    Only each tool's two newest snapshots of each target (host, or site_hint without a target)
+    are read: drift judges a site's newest pair and freshness its newest date, and a date among a
+    site's two newest is among the two newest of every target host of that site that has it. So
+    the cost follows the newest snapshots, not the years of history raw.backlinks holds."""
     return con.sql(
         """
+        with dates as (
+            select distinct source_tool, target_host, site_hint, snapshot_date from raw.backlinks
+        ),
+        newest as (
+            select * from dates
+            qualify row_number() over (
+                partition by source_tool, target_host, site_hint order by snapshot_date desc
+            ) <= 2
+        )
         select source_tool, snapshot_date, target_url is not null as has_target, target_host,
                target_domain, site_hint, source_domain,
                count(distinct source_url || ' ' || coalesce(target_url, '')) as links
         from raw.backlinks
+        semi join newest
+            on backlinks.source_tool = newest.source_tool
+            and backlinks.snapshot_date = newest.snapshot_date
+            and backlinks.target_host is not distinct from newest.target_host
+            and backlinks.site_hint is not distinct from newest.site_hint
         group by all
         """
     ).pl()

@@ -68,64 +68,66 @@ def _batch_check(kind: str) -> dg.AssetChecksDefinition:
     return batch_expectations
 
 
-def _snapshot_counts(warehouse: WarehouseResource):
-    """(config, per site/tool/snapshot counts) for the drift and freshness checks; counts is None
-    before any warehouse exists."""
-    config = warehouse.load_config()
-    path, _ = batch.source(warehouse.paths)
-    if path is None:
-        return config, None
-    with wh.connect(path, read_only=True) as con:
-        groups = batch.snapshot_groups(con)
-    return config, drift.snapshot_counts(groups.lazy(), config.site_domains)
-
-
-@dg.asset_check(
-    asset=RAW_BACKLINKS,
-    name="snapshot_drift",
-    blocking=True,  # for its order only (module doc): it never fails with ERROR
-    description=(
-        "WARN when a site's referring domains or links in a tool's newest snapshot moved by more than "
-        "thresholds.drift_max_change from that tool's previous snapshot."
-    ),
-)
-def snapshot_drift(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource) -> dg.AssetCheckResult:
-    config, counts = _snapshot_counts(warehouse)
-    if counts is None:
-        return dg.AssetCheckResult(passed=True, metadata={"reason": "no warehouse yet"})
-    limit = config.thresholds.drift_max_change
+def _drift(counts, limit: float) -> dg.AssetCheckResult:
     lines = drift.describe_drift(drift.drift(counts, limit))
     reason = _summary(f"{len(lines)} changes over ±{limit:.0%} since the previous snapshot", lines) if lines else ""
     return dg.AssetCheckResult(
+        check_name="snapshot_drift",
         passed=not lines,
         severity=dg.AssetCheckSeverity.WARN,
         metadata={"reason": reason or "no drift", "drifts": lines, "drift_max_change": limit, "snapshots": counts.height},
     )
 
 
-@dg.asset_check(
-    asset=RAW_BACKLINKS,
-    name="snapshot_freshness",
-    blocking=True,  # for its order only (module doc): it never fails with ERROR
-    description=(
-        "WARN when a tool's newest backlink snapshot of a configured site is older than "
-        "thresholds.freshness_max_age_days, or a site has no snapshot at all."
-    ),
-)
-def snapshot_freshness(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource) -> dg.AssetCheckResult:
-    config, counts = _snapshot_counts(warehouse)
-    if counts is None:
-        return dg.AssetCheckResult(passed=True, metadata={"reason": "no warehouse yet"})
-    limit = config.thresholds.freshness_max_age_days
-    lines = drift.describe_stale(drift.stale(counts, config.site_domains, _today(), limit), limit)
+def _freshness(counts, sites, limit: int) -> dg.AssetCheckResult:
+    lines = drift.describe_stale(drift.stale(counts, sites, _today(), limit), limit)
     reason = _summary(f"{len(lines)} site/tool profiles without a snapshot in {limit} days", lines) if lines else ""
     return dg.AssetCheckResult(
+        check_name="snapshot_freshness",
         passed=not lines,
         severity=dg.AssetCheckSeverity.WARN,
         metadata={"reason": reason or "every profile is fresh", "stale": lines, "freshness_max_age_days": limit},
     )
 
 
+@dg.multi_asset_check(
+    name="snapshot_checks",
+    specs=[
+        dg.AssetCheckSpec(
+            "snapshot_drift",
+            asset=RAW_BACKLINKS,
+            blocking=True,  # for its order only (module doc): it never fails with ERROR
+            description=(
+                "WARN when a site's referring domains or links in a tool's newest snapshot moved by more than "
+                "thresholds.drift_max_change from that tool's previous snapshot."
+            ),
+        ),
+        dg.AssetCheckSpec(
+            "snapshot_freshness",
+            asset=RAW_BACKLINKS,
+            blocking=True,  # for its order only (module doc): it never fails with ERROR
+            description=(
+                "WARN when a tool's newest backlink snapshot of a configured site is older than "
+                "thresholds.freshness_max_age_days, or a site has no snapshot at all."
+            ),
+        ),
+    ],
+)
+def snapshot_checks(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource):
+    """Drift and freshness judge the same per site/tool/snapshot counts: one read for both."""
+    config = warehouse.load_config()
+    path, _ = batch.source(warehouse.paths)
+    if path is None:
+        for name in ("snapshot_drift", "snapshot_freshness"):
+            yield dg.AssetCheckResult(check_name=name, passed=True, metadata={"reason": "no warehouse yet"})
+        return
+    with wh.connect(path, read_only=True) as con:
+        groups = batch.snapshot_groups(con)
+    counts = drift.snapshot_counts(groups.lazy(), config.site_domains)
+    yield _drift(counts, config.thresholds.drift_max_change)
+    yield _freshness(counts, config.site_domains, config.thresholds.freshness_max_age_days)
+
+
 defs = dg.Definitions(
-    asset_checks=[*(_batch_check(kind) for kind in ("backlinks", "mentions", "rankings")), snapshot_drift, snapshot_freshness]
+    asset_checks=[*(_batch_check(kind) for kind in ("backlinks", "mentions", "rankings")), snapshot_checks]
 )
