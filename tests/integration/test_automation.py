@@ -170,7 +170,6 @@ def rematerialised(backfilled, monkeypatch_module) -> dict:
     """Run 2: partition 2026-01-26 again, in-process with Dagster's `materialize` (nothing new to land)."""
     from dagster_project import settings
     from dagster_project.definitions import defs
-    from dagster_project.defs.dbt.project import DbtCli, dbt_executable, dbt_project
     from dagster_project.defs.resources import WarehouseResource
 
     paths = settings.Paths(SAMPLE_CONFIG.resolve(), backfilled["archive"], backfilled["warehouse"])
@@ -183,7 +182,7 @@ def rematerialised(backfilled, monkeypatch_module) -> dict:
             "warehouse": WarehouseResource(
                 warehouse=str(paths.warehouse), inbox=str(paths.inbox), config_path=str(paths.config)
             ),
-            "dbt": DbtCli(project_dir=dbt_project(), dbt_executable=dbt_executable()),
+            "dbt": definitions.resources["dbt"],
         },
         instance=dg.DagsterInstance.ephemeral(),
         raise_on_error=False,

@@ -38,8 +38,8 @@ def dbt_executable() -> str:
 class DbtCli(DbtCliResource):
     """dagster-dbt's resource without two start-up costs this project never uses (~6-8 s a run).
 
-    Before each invocation the stock resource runs `dbt --version` in a subprocess (a dbt
-    start-up, ~5 s here) and builds a dbt adapter in this process (importing dbt-core, ~3 s)
+    In every run the stock resource runs `dbt --version` in a subprocess (a dbt start-up, ~5 s
+    here) and, before each invocation, builds a dbt adapter in this process (importing dbt-core, ~3 s)
     for the optional column and row-count metadata, which no asset here fetches. The version is
     that of the dbt-core installed next to the executable (the project venv's); the adapter stays
     None, which dagster-dbt supports (the Fusion engine has none)."""
