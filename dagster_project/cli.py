@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,6 +26,7 @@ from dagster_project.config import ConfigError, load_config
 from dagster_project.fingerprint import warehouse_fingerprint
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+_STARTED = time.perf_counter()  # the "Time:" line counts from here (interpreter start-up is ~0.1 s before)
 
 # Bound to the real stdout now: during a run, library chatter (dbt's log lines) is redirected to
 # a log file, and only our progress lines reach the user. Wide when piped, so tables don't fold.
@@ -88,6 +90,9 @@ class RunOutcome:
     passed_checks: int = 0
     failed_steps: list[str] = field(default_factory=list)
     rejected_files: list[tuple[str, str]] = field(default_factory=list)
+    step_seconds: dict[str, float] = field(default_factory=dict)  # Dagster step key -> wall seconds
+    started_at: float = 0.0  # perf_counter() when the job started and ended
+    ended_at: float = 0.0
 
 
 def run_refresh_job(job_name: str = "refresh", progress_listener=None, **execute_kwargs) -> RunOutcome:
@@ -110,10 +115,15 @@ def run_refresh_job(job_name: str = "refresh", progress_listener=None, **execute
             instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
             # a caller's run config (e.g. backfill's archive folder) is merged with the logging one
             run_config = {"loggers": {"console": {"config": {"log_level": "INFO"}}}, **execute_kwargs.pop("run_config", {})}
+            started = time.perf_counter()
             result = job.execute_in_process(instance=instance, raise_on_error=False, run_config=run_config, **execute_kwargs)
+            ended = time.perf_counter()
     finally:
         unsubscribe()
-    outcome = RunOutcome(success=result.success)
+    outcome = RunOutcome(success=result.success, started_at=started, ended_at=ended)
+    for stats in instance.get_run_step_stats(result.run_id):
+        if stats.start_time and stats.end_time:
+            outcome.step_seconds[stats.step_key] = stats.end_time - stats.start_time
     for event in result.all_events:
         if event.event_type_value == "ASSET_CHECK_EVALUATION":
             evaluation = event.event_specific_data
@@ -206,6 +216,25 @@ def _fmt(value) -> str:
     return str(value)
 
 
+def timing_line(outcome: RunOutcome, now: float) -> str:
+    """Where the seconds of this command went: before the job, its steps, after it (the summary)."""
+    steps = outcome.step_seconds
+    landing = steps.get("landed_exports", 0.0)
+    models = steps.get("warehouse_models", 0.0)
+    publish = steps.get("warehouse__published", 0.0)
+    checks = sum(steps.values()) - landing - models - publish
+    parts = {
+        "start-up": outcome.started_at - _STARTED,
+        "landing": landing,
+        "checks": checks,
+        "models": models,
+        "publish": publish,
+        "run overhead": (outcome.ended_at - outcome.started_at) - sum(steps.values()),
+        "summary": now - outcome.ended_at,
+    }
+    return f"Time: {now - _STARTED:.1f} s (" + ", ".join(f"{name} {seconds:.1f}" for name, seconds in parts.items()) + ")"
+
+
 def report_outcome(outcome: RunOutcome, rejected_this_run: list[tuple[str, str]]) -> int:
     console.print(f"[dim]Detailed log: {run_log_path()}[/]")
     console.print(
@@ -223,6 +252,7 @@ def report_outcome(outcome: RunOutcome, rejected_this_run: list[tuple[str, str]]
         console.print(f"  [red]rejected[/] {escape(name)}: {escape(reason or '')}")
     if not outcome.success:
         console.print("[red]The warehouse was not published; readers still see the previous state.[/]")
+    console.print(f"[dim]{timing_line(outcome, time.perf_counter())}[/]")
     problems = rejected_this_run or outcome.failed_checks or not outcome.success
     return EXIT_PROBLEMS if problems else EXIT_OK
 

@@ -26,13 +26,26 @@ def _lookup(index: pl.Expr, values: tuple[str, ...] | list[str]) -> pl.Expr:
     return (index % len(values)).replace_strict(dict(enumerate(values)), return_dtype=pl.String)
 
 
-def random_observations(rows: int, distinct_hosts: int, seed: int) -> pl.DataFrame:
-    """`rows` observation rows (writers.OBS_SCHEMA) over exactly min(rows, distinct_hosts) referring hosts."""
+def _host_ids(rows: int, n_hosts: int, rng: np.random.Generator, zipf: float | None) -> np.ndarray:
+    """Which referring host each row is on: every host once, the rest skewed (a few hosts hold many
+    links, as in real profiles): by default a squared uniform; with `zipf=s`, host k with weight
+    1/k**s (real link graphs are close to Zipf, s ~ 1)."""
+    if zipf is None:
+        extra = (n_hosts * rng.random(rows - n_hosts) ** 2).astype(np.int64)
+    else:
+        weights = 1.0 / np.arange(1, n_hosts + 1, dtype=np.float64) ** zipf
+        extra = rng.choice(n_hosts, size=rows - n_hosts, p=weights / weights.sum())
+    return rng.permutation(np.concatenate([np.arange(n_hosts), extra]))
+
+
+def random_observations(
+    rows: int, distinct_hosts: int, seed: int, *, sites: tuple[str, ...] = V.SITES, zipf: float | None = None
+) -> pl.DataFrame:
+    """`rows` observation rows (writers.OBS_SCHEMA) over exactly min(rows, distinct_hosts) referring
+    hosts, linking to the pages of `sites`; `zipf`: see `_host_ids`."""
     rng = np.random.default_rng(seed)
     n_hosts = max(1, min(rows, distinct_hosts))
-    # every host once, the rest skewed (a few hosts hold many links, as in real profiles)
-    extra = (n_hosts * rng.random(rows - n_hosts) ** 2).astype(np.int64)
-    host_id = rng.permutation(np.concatenate([np.arange(n_hosts), extra]))
+    host_id = _host_ids(rows, n_hosts, rng, zipf)
     words = [w for topic in ("knives", "cooking", "outdoor", "general") for w in V.NAME_WORDS[topic]]
     tlds = [t for t, _ in V.TLDS]
     hid = pl.int_range(n_hosts, dtype=pl.Int64, eager=True)
@@ -42,7 +55,7 @@ def random_observations(rows: int, distinct_hosts: int, seed: int) -> pl.DataFra
                   _lookup(pl.lit(hid), words), _lookup(pl.lit(hid // len(words)), V.NAME_SUFFIXES), pl.lit(hid),
                   _lookup(pl.lit(hid // 7), tlds)).alias("host")
     )["host"]
-    pages = [V.BASE_URL[s] + p for s in V.SITES for group in V.PAGES[s].values() for p in group]
+    pages = [V.BASE_URL[s] + p for s in sites for group in V.PAGES[s].values() for p in group]
     pools = (V.BRANDS[V.SITE], V.GENERIC_ANCHORS["en"], V.EXACT_ANCHORS["knives"], V.PARTIAL_ANCHORS["knives"], ("", ""))
     anchors = [a for pool in pools for a in pool]
     titles = [t for pool in V.TITLES.values() for t in pool]

@@ -1,0 +1,221 @@
+"""End-to-end refresh cost, measured in one run: `uv run python benchmarks/bench_refresh.py`.
+
+Worlds (built with the project's generator, dagster_project/samplegen/worlds.py, into --workdir):
+- BIG: `--rows` Semrush backlink rows (default 2M) in one export per site (the site and its three
+  competitors), referring hosts Zipf-distributed over `--hosts`;
+- WEEKS: weekly full Semrush exports (`--weekly-rows` a week, 2% churn a week) — 3 weeks, then 12.
+
+Measured, each in its own process (wall seconds, peak RSS of the process tree):
+1. floor     — DuckDB parses the BIG CSVs and counts distinct source URLs;
+2. notebook  — pandas + tldextract: read, host, registrable domain (row by row), dedup;
+3. refresh   — `backlinks refresh` of BIG into a fresh warehouse, with the CLI's own split
+               (start-up, landing, checks, models, publish; its "Time:" line);
+4. sample    — `backlinks refresh` of the bundled sample into a fresh warehouse, then again with
+               nothing new (the no-op refresh);
+5. weeks     — a full refresh of 3 weeks, then one more week; the same for 12 weeks: the one-more-
+               week refresh should cost about the same on both histories (issue 11: <= 1.3x) and
+               <= 15% of the full 12-week refresh.
+
+Prints one table; figures go to the README with the date and machine. Not part of pytest.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+CONFIG = ROOT / "data" / "sites.yml"
+SNAPSHOT = dt.date(2026, 10, 5)
+FIRST_WEEK = dt.date(2026, 6, 1)  # a Monday
+BACKLINKS = Path(sys.executable).parent / "backlinks"
+
+
+# ------------------------------------------------------------------------------------ children
+
+
+def child_floor(files: list[str]) -> dict:
+    import duckdb
+
+    start = time.perf_counter()
+    con = duckdb.connect()
+    rows, distinct = con.sql(
+        "select count(*), count(distinct \"Source url\") from read_csv($files, header = true, all_varchar = true)",
+        params={"files": files},
+    ).fetchall()[0]
+    return {"seconds": time.perf_counter() - start, "rows": rows, "distinct_sources": distinct}
+
+
+def child_notebook(files: list[str]) -> dict:
+    """What the notebook this warehouse replaces does (the README's baseline)."""
+    from urllib.parse import urlsplit
+
+    import pandas as pd
+    import tldextract
+
+    start = time.perf_counter()
+    extract = tldextract.TLDExtract(suffix_list_urls=(), include_psl_private_domains=True)
+    frame = pd.concat([pd.read_csv(f, dtype=str, keep_default_na=False) for f in files], ignore_index=True)
+    frame["source_host"] = [(urlsplit(u).hostname or "").lower() for u in frame["Source url"]]
+    frame["source_domain"] = [extract(u).top_domain_under_public_suffix.lower() for u in frame["Source url"]]
+    frame = frame.drop_duplicates(subset=["Source url", "Target url"])
+    return {"seconds": time.perf_counter() - start, "rows": len(frame)}
+
+
+# ------------------------------------------------------------------------------------ helpers
+
+
+class PeakRss:
+    """Peak resident memory of a process and all its children (dbt runs in a child), polled."""
+
+    def __init__(self, pid: int) -> None:
+        import psutil
+
+        self.process, self.peak, self._stop = psutil.Process(pid), 0, threading.Event()
+        self._thread = threading.Thread(target=self._poll, daemon=True)
+        self._thread.start()
+
+    def _poll(self) -> None:
+        import psutil
+
+        while not self._stop.is_set():
+            try:
+                tree = [self.process, *self.process.children(recursive=True)]
+                self.peak = max(self.peak, sum(p.memory_info().rss for p in tree if p.is_running()))
+            except psutil.Error:
+                pass
+            self._stop.wait(0.05)
+
+    def stop(self) -> float:
+        self._stop.set()
+        self._thread.join()
+        return self.peak / 2**20
+
+
+def run_child(name: str, files: list[Path]) -> dict:
+    cmd = [sys.executable, __file__, "--child", name, *map(str, files)]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
+    peak = PeakRss(proc.pid)
+    out, _ = proc.communicate()
+    result = json.loads(out.strip().splitlines()[-1])
+    result["peak_mb"] = peak.stop()
+    return result
+
+
+TIME_LINE = re.compile(r"Time: ([\d.]+) s \((.*)\)")
+
+
+def refresh(inbox: Path, warehouse: Path, log: Path, *extra: str) -> dict:
+    """`backlinks refresh` as a user runs it; wall seconds, peak MB, exit code, the CLI's split."""
+    env = {**os.environ, "COLUMNS": "160"}
+    start = time.perf_counter()
+    with open(log, "a", encoding="utf-8") as out:
+        out.write(f"\n$ backlinks refresh --inbox {inbox} --warehouse {warehouse} {' '.join(extra)}\n")
+        out.flush()
+        proc = subprocess.Popen(
+            [str(BACKLINKS), "refresh", "--config", str(CONFIG), "--inbox", str(inbox), "--warehouse", str(warehouse), *extra],
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env,
+        )  # fmt: skip
+        peak = PeakRss(proc.pid)
+        text, _ = proc.communicate()
+        out.write(text)
+    result = {"seconds": time.perf_counter() - start, "peak_mb": peak.stop(), "exit": proc.returncode, "split": {}}
+    match = TIME_LINE.search(text)
+    if match:
+        for part in match[2].split(", "):
+            name, _, value = part.rpartition(" ")
+            result["split"][name] = float(value)
+    return result
+
+
+def fresh(path: Path) -> Path:
+    shutil.rmtree(path, ignore_errors=True)
+    path.mkdir(parents=True)
+    return path
+
+
+# ------------------------------------------------------------------------------------ main
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rows", type=int, default=2_000_000, help="rows of the BIG world")
+    parser.add_argument("--hosts", type=int, default=200_000, help="distinct referring hosts")
+    parser.add_argument("--weekly-rows", type=int, default=250_000, help="rows of one weekly full export (all sites)")
+    parser.add_argument("--workdir", type=Path, default=None)
+    parser.add_argument("--only", nargs="*", default=["big", "sample", "weeks"], help="big, sample, weeks")
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.add_argument("files", nargs="*", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps({"floor": child_floor, "notebook": child_notebook}[args.child](args.files)))
+        return 0
+
+    from dagster_project.samplegen import worlds
+
+    work = args.workdir or Path(tempfile.mkdtemp(prefix="bench-refresh-"))
+    work.mkdir(parents=True, exist_ok=True)
+    log = work / "refreshes.log"
+    rows: list[tuple[str, dict]] = []
+
+    if "big" in args.only:
+        inbox = fresh(work / "big")
+        started = time.perf_counter()
+        files = worlds.site_exports(inbox, args.rows, args.hosts, 11, SNAPSHOT)
+        print(f"BIG: {args.rows:,} rows in {len(files)} files ({time.perf_counter() - started:.0f} s to write)", flush=True)
+        floor, notebook = run_child("floor", files), run_child("notebook", files)
+        rows += [("DuckDB parse + distinct sources (floor)", floor), ("pandas + tldextract notebook", notebook)]
+        for stale in work.glob("big.duckdb*"):
+            stale.unlink()
+        big = refresh(inbox, work / "big.duckdb", log)
+        big["vs_notebook"], big["vs_floor"] = big["seconds"] / notebook["seconds"], big["seconds"] / floor["seconds"]
+        rows.append((f"backlinks refresh, {args.rows:,} rows, fresh", big))
+
+    if "sample" in args.only:
+        for stale in work.glob("sample.duckdb*"):
+            stale.unlink()
+        rows.append(("backlinks refresh, bundled sample, fresh", refresh(ROOT / "data" / "sample", work / "sample.duckdb", log)))
+        rows.append(("backlinks refresh, sample, nothing new", refresh(ROOT / "data" / "sample", work / "sample.duckdb", log)))
+
+    if "weeks" in args.only:
+        for history in (3, 12):
+            inbox = fresh(work / f"weeks{history}")
+            for stale in work.glob(f"weeks{history}.duckdb*"):
+                stale.unlink()
+            warehouse = work / f"weeks{history}.duckdb"
+            worlds.weekly_history(inbox, range(history), args.weekly_rows, args.hosts, 23, FIRST_WEEK)
+            rows.append((f"full refresh, {history} weekly exports", refresh(inbox, warehouse, log)))
+            worlds.weekly_history(inbox, range(history, history + 1), args.weekly_rows, args.hosts, 23, FIRST_WEEK)
+            rows.append((f"+1 weekly export on {history} weeks", refresh(inbox, warehouse, log)))
+
+    print(f"\n{dt.date.today()} · {os.cpu_count()} CPUs · workdir {work}")
+    header = f"{'measurement':<44} {'wall s':>7} {'peak MB':>8} {'exit':>4}  split / ratios"
+    print(header + "\n" + "-" * (len(header) + 40))
+    for label, r in rows:
+        notes = ", ".join(f"{k} {v:.1f}" for k, v in r.get("split", {}).items())
+        if "vs_notebook" in r:
+            notes = f"{r['vs_notebook']:.2f}x notebook, {r['vs_floor']:.0f}x floor; " + notes
+        print(f"{label:<44} {r['seconds']:>7.1f} {r['peak_mb']:>8.0f} {r.get('exit', ''):>4}  {notes}")
+    by_label = dict(rows)
+    if "+1 weekly export on 12 weeks" in by_label:
+        inc3, inc12 = by_label["+1 weekly export on 3 weeks"], by_label["+1 weekly export on 12 weeks"]
+        full12 = by_label["full refresh, 12 weekly exports"]
+        print(f"\n+1 week on 12 weeks / on 3 weeks: {inc12['seconds'] / inc3['seconds']:.2f}x (target <= 1.3x); "
+              f"/ full 12-week refresh: {inc12['seconds'] / full12['seconds']:.0%} (target <= 15%)")  # fmt: skip
+    print(f"log of every refresh: {log}")
+    return 0 if all(r.get("exit", 0) == 0 for _, r in rows) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
