@@ -1,10 +1,11 @@
 """The DuckDB warehouse file: its landing tables, and the build-then-publish cycle.
 
 Readers (BI tools, the DuckDB CLI) open the *published* file. A refresh never writes it in
-place: it copies it to `<warehouse>.building`, lands files and runs dbt there, and publishes with
-one `os.replace` — atomic on one filesystem, so a reader sees either the old complete state or
-the new one, and a killed refresh leaves the published file untouched (the next refresh starts
-from it again). See README "What happens when…".
+place: it builds in `<warehouse>.building` (the previous generation brought up to date, see
+generations.py, or else a copy of the published file), lands files and runs dbt there, and
+publishes with one `os.replace` — atomic on one filesystem, so a reader sees either the old
+complete state or the new one, and a killed refresh leaves the published file untouched (the
+next refresh starts from it again). See README "What happens when…".
 """
 
 from __future__ import annotations
@@ -12,13 +13,13 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import duckdb
 import polars as pl
 
-from dagster_project import schema
+from dagster_project import generations, schema
 
 _DUCKDB_TYPES = {
     pl.String: "varchar",
@@ -98,26 +99,42 @@ def build_path(warehouse: str | Path) -> Path:
     return Path(f"{warehouse}.building")
 
 
-def begin_build(warehouse: str | Path) -> Path:
-    """Start a build copy of the published warehouse (discarding any left by a killed run)."""
+def begin_build(warehouse: str | Path, scopes: Mapping[tuple[str, str], str] | None = None) -> Path:
+    return start_build(warehouse, scopes)[0]
+
+
+def start_build(warehouse: str | Path, scopes: Mapping[tuple[str, str], str] | None = None) -> tuple[Path, str]:
+    """Start the build file of a refresh (discarding any left by a killed run): the previous
+    generation brought up to date when it can be (`scopes`: generations.incremental_scopes of the
+    dbt manifest), else a copy of the published warehouse. Returns it and how it started."""
     warehouse, building = Path(warehouse), build_path(warehouse)
     warehouse.parent.mkdir(parents=True, exist_ok=True)
     for stale in (building, Path(f"{building}.wal")):
         stale.unlink(missing_ok=True)
+    how = "new warehouse"
     if warehouse.exists():
-        # The published file may be open read-only by a BI tool; copying it is safe (DuckDB
-        # checkpoints on close, and a refresh never writes it in place).
-        shutil.copyfile(warehouse, building)
+        why_not = generations.reuse_spare(warehouse, building, scopes) if scopes is not None else "no dbt manifest"
+        if why_not is None:
+            how = "previous generation brought up to date"
+        else:
+            # The published file may be open read-only by a BI tool; copying it is safe (DuckDB
+            # checkpoints on close, and a refresh never writes it in place).
+            shutil.copyfile(warehouse, building)
+            how = f"copied the published file ({why_not})"
+    else:
+        generations.spare_path(warehouse).unlink(missing_ok=True)
     with connect(building) as con:
         ensure_tables(con)
-    return building
+    return building, how
 
 
 def publish(warehouse: str | Path) -> None:
-    """Atomically replace the published warehouse with the finished build copy."""
+    """Atomically replace the published warehouse with the finished build copy, keeping the file
+    it replaces as the next refresh's starting point (generations.keep_spare)."""
     building = build_path(warehouse)
     with connect(building) as con:
         con.execute("checkpoint")
+    generations.keep_spare(warehouse)
     os.replace(building, warehouse)
 
 

@@ -10,6 +10,10 @@ partitions make it do:
      from the snapshot that proved others absent), and a new Ahrefs export of 10-15 that spells a
      target page with `www.`, which only an August export (outside the window) linked to before.
 
+Each step builds and publishes like a refresh (warehouse.start_build / publish): from the third
+on, the build starts from the previous generation brought up to date (generations.py) instead of
+a copy, so the comparison also proves that catch-up exact.
+
 Then a copy of the same raw rows is rebuilt with --full-refresh, and every intermediate and mart
 relation must hold the same rows. The run goes through dbt directly (no Dagster): the landing
 layer is the loader the ingest asset calls, the window is the environment the dbt asset sets.
@@ -27,6 +31,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from dagster_project import generations
 from dagster_project import warehouse as wh
 from dagster_project.config import load_config
 from dagster_project.defs.dbt.build_args import window_env
@@ -90,6 +95,30 @@ def changed_sources(warehouse: Path) -> int:
         return con.sql("select count(distinct source_url_key) from intermediate.int_backlinks__changed_sources").fetchall()[0][0]
 
 
+class Refreshes:
+    """Build-and-publish steps of one warehouse, as the Dagster assets do them without Dagster."""
+
+    def __init__(self, work: Path, warehouse: Path) -> None:
+        self.work, self.warehouse, self.starts = work, warehouse, []
+
+    def step(self, inbox: Path, month: str | None, *dbt_args: str) -> Path:
+        manifest = self.work / "target" / "manifest.json"
+        scopes = generations.incremental_scopes(manifest) if manifest.exists() else None
+        building, how = wh.start_build(self.warehouse, scopes)
+        self.starts.append(how)
+        if month:
+            window = land(inbox, building, month)
+        else:
+            ingest_inbox(inbox, building, load_config(SAMPLE_CONFIG))
+            window = ("2026-09-01", "2026-10-15")
+        dbt(building, self.work, window, *dbt_args)
+        with wh.connect(building) as con:
+            generations.record_build_window(con, *window, "--full-refresh" in dbt_args)
+            wh.record_refresh(con, "fingerprint")
+        wh.publish(self.warehouse)
+        return self.warehouse
+
+
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> dict:
     work = tmp_path_factory.mktemp("equivalence")
@@ -98,14 +127,14 @@ def built(tmp_path_factory) -> dict:
     # August: three pages link to the gift page, spelt without www. (only this export has them)
     ahrefs_export(inbox / "extra" / "knifecraft.co.uk-backlinks-subdomains_2026-08-15_09-00-00.csv",
                   [(f"https://gift-blog-{i}.com/ideas", f"https://{GIFT_PAGE}") for i in range(3)])  # fmt: skip
-    wh.begin_build(incremental)
+    refreshes = Refreshes(work, incremental)
     runs = {}
 
     # seeds and models, no tests (the refresh tests run them): one dbt start per step
     build = ("build", "--exclude", "resource_type:test", "resource_type:unit_test")
-    dbt(incremental, work, land(inbox, incremental, "2026-10"), *build, "--full-refresh")
+    refreshes.step(inbox, "2026-10", *build, "--full-refresh")
     for month in ("2026-08", "2026-09"):
-        dbt(incremental, work, land(inbox, incremental, month), *build)
+        refreshes.step(inbox, month, *build)
         runs[month] = changed_sources(incremental)
 
     # 4. a re-export of a September file (same name, half the rows) and a new October export
@@ -114,15 +143,14 @@ def built(tmp_path_factory) -> dict:
     majestic.write_bytes(b"\n".join(lines[: len(lines) // 2]) + b"\n")
     ahrefs_export(inbox / "extra" / "knifecraft.co.uk-backlinks-subdomains_2026-10-15_09-00-00.csv",
                   [("https://gift-blog-9.com/ideas", f"https://www.{GIFT_PAGE}")])  # fmt: skip
-    ingest_inbox(inbox, incremental, load_config(SAMPLE_CONFIG))
-    dbt(incremental, work, ("2026-09-01", "2026-10-15"), *build)
+    refreshes.step(inbox, None, *build)
     runs["step 4"] = changed_sources(incremental)
 
     full = work / "full.duckdb"
     shutil.copyfile(incremental, full)
     dbt(full, work, ("1900-01-01", "9999-12-31"), *build, "--full-refresh")
     runs["full"] = changed_sources(full)
-    return {"incremental": incremental, "full": full, "runs": runs}
+    return {"incremental": incremental, "full": full, "runs": runs, "starts": refreshes.starts}
 
 
 def relations(con: duckdb.DuckDBPyConnection, database: str) -> list[tuple[str, str]]:
@@ -164,3 +192,11 @@ def test_a_new_spelling_reaches_links_only_older_snapshots_had(built):
             "select distinct target_url from marts.fct_backlinks where source_url_key like 'gift-blog-%'"
         ).fetchall()
     assert targets == [(f"https://www.{GIFT_PAGE}",)]
+
+
+def test_builds_start_from_the_previous_generation_once_there_is_one(built):
+    # 1: no warehouse yet; 2: no spare yet (the first publish had nothing to keep); 3: the spare
+    # is the generation of step 1, but step 2's build was incremental: caught up, not copied
+    assert built["starts"][0] == "new warehouse"
+    assert built["starts"][1].startswith("copied the published file (no spare")
+    assert built["starts"][2:] == ["previous generation brought up to date"] * 2

@@ -9,7 +9,7 @@ import dagster as dg
 from dagster_dbt import dbt_assets
 from pydantic import Field
 
-from dagster_project import progress
+from dagster_project import generations, progress
 from dagster_project import warehouse as wh
 from dagster_project.defs.automation.partitions import SINGLE_RUN, Bounds, snapshot_partitions, window_vars
 from dagster_project.defs.dbt.build_args import dbt_build_args, environment, needs_full_refresh, window_env
@@ -65,3 +65,7 @@ def warehouse_models(
             description="dbt build failed (a model error or a failed error-severity test); the warehouse was not published",
             allow_retries=False,
         )
+    # what this build rebuilt: the next refresh brings the file this one replaces up to date
+    # by it instead of copying the whole warehouse (generations.py)
+    with wh.connect(warehouse.paths.building) as con:
+        generations.record_build_window(con, vars["min_date"], vars["max_date"], full)

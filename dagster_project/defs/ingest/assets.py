@@ -11,9 +11,10 @@ from pathlib import Path
 import dagster as dg
 from pydantic import Field
 
-from dagster_project import progress
+from dagster_project import generations, progress
 from dagster_project import warehouse as wh
 from dagster_project.defs.automation.partitions import SINGLE_RUN, Bounds, snapshot_partitions, window_selector
+from dagster_project.defs.dbt.project import dbt_project
 from dagster_project.defs.resources import WarehouseResource
 from dagster_project.loader import ingest_inbox
 
@@ -57,7 +58,8 @@ def landed_exports(context: dg.AssetExecutionContext, config: LandingConfig, war
         raise dg.Failure(description=f"folder of exports not found: {folder}", allow_retries=False)
     start, end = context.partition_key_range.start, context.partition_key_range.end
     settings = warehouse.load_config()
-    build = wh.begin_build(paths.warehouse)
+    build, how = wh.start_build(paths.warehouse, generations.incremental_scopes(dbt_project().manifest_path))
+    context.log.info(f"build file {build}: {how}")
 
     def on_file(landed):
         a = landed.audit

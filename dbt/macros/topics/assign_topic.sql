@@ -42,69 +42,128 @@
     a key are matched once and counted (text_rows: a sitewide link repeats its texts on every
     page). Returns key_columns, text_rows, topic, <name>_hit (0/1) per field, row_score (the sum
     of the weights of the fields hit) and longest_hit. A model can keep these hits per row and
-    aggregate them later (int_backlinks__topic_hits: matched once per link, ever). -#}
+    aggregate them later (int_backlinks__topic_hits: matched once per link, ever).
+
+    Each field's distinct values are matched against the keywords once (field_hits_<n>) and the
+    hits joined back: texts repeat a lot (an anchor or a host on thousands of links, a page
+    title on every link of its page), so this does a fraction of the LIKE comparisons of
+    matching every row against every keyword. -#}
 {% macro topic_hits(relation, key_columns, fields, topics_relation) -%}
     {%- set keys = key_columns | join(', ') -%}
-    {%- set text_columns = [] -%}
-    {%- for key in key_columns %}{% do text_columns.append('texts.' ~ key) %}{% endfor -%}
-    {%- for field in fields %}{% do text_columns.append('texts.topic_field_' ~ loop.index) %}{% do text_columns.append('texts.topic_weight_' ~ loop.index) %}{% endfor -%}
-    select
-        {{ keys_of('texts', key_columns) }},
-        texts.text_rows,
-        topic_terms.topic,
-        {%- for field in fields %}
-        max(case when {{ _topic_field_hit(field, loop.index) }} then 1 else 0 end) as {{ field.name }}_hit,
-        {%- endfor %}
-        {%- for field in fields %}
-        max(case when {{ _topic_field_hit(field, loop.index) }} then texts.topic_weight_{{ loop.index }} else 0 end)
-        {%- if not loop.last %} +{% endif %}
-        {%- endfor %} as row_score,
-        max(length(topic_terms.term)) as longest_hit
-    from (
-        -- identical texts are scored once
+    {%- set row_columns = [] -%}
+    {%- for key in key_columns %}{% do row_columns.append(key) %}{% endfor -%}
+    {%- for field in fields %}{% do row_columns.append('topic_field_' ~ loop.index) %}{% do row_columns.append('topic_weight_' ~ loop.index) %}{% endfor -%}
+    {%- do row_columns.append('text_rows') -%}
+    with
+
+    texts as {{ materialized_cte() }} (
+        -- identical texts are scored once; text_row_id names a distinct text row of a key
         select
-            {{ keys }},
-            {%- for field in fields %}
-            topic_field_{{ loop.index }},
-            topic_weight_{{ loop.index }},
-            {%- endfor %}
-            count(*) as text_rows
+            *,
+            {{ stable_row_id(row_columns[:-1]) }} as text_row_id
         from (
             select
                 {{ keys }},
                 {%- for field in fields %}
-                {%- if field.get('match', 'words') == 'glued' %}
-                coalesce({{ field.text }}, '') as topic_field_{{ loop.index }},
-                {%- else %}
-                ' ' || coalesce({{ normalise_anchor(field.text) }}, '') || ' ' as topic_field_{{ loop.index }},
-                {%- endif %}
-                {{ field.weight }} as topic_weight_{{ loop.index }}
-                {%- if not loop.last %},{% endif %}
+                topic_field_{{ loop.index }},
+                topic_weight_{{ loop.index }},
                 {%- endfor %}
-            from {{ relation }}
-        ) as raw_texts
-        group by
-            {{ keys }}
-            {%- for field in fields %},
-            topic_field_{{ loop.index }},
-            topic_weight_{{ loop.index }}
-            {%- endfor %}
-    ) as texts
-    inner join (
-        select distinct
+                count(*) as text_rows
+            from (
+                select
+                    {{ keys }},
+                    {%- for field in fields %}
+                    {%- if field.get('match', 'words') == 'glued' %}
+                    coalesce({{ field.text }}, '') as topic_field_{{ loop.index }},
+                    {%- else %}
+                    ' ' || coalesce({{ normalise_anchor(field.text) }}, '') || ' ' as topic_field_{{ loop.index }},
+                    {%- endif %}
+                    {{ field.weight }} as topic_weight_{{ loop.index }}
+                    {%- if not loop.last %},{% endif %}
+                    {%- endfor %}
+                from {{ relation }}
+            ) as raw_texts
+            group by
+                {{ keys }}
+                {%- for field in fields %},
+                topic_field_{{ loop.index }},
+                topic_weight_{{ loop.index }}
+                {%- endfor %}
+        ) as grouped_texts
+    ),
+
+    topic_terms as (
+        select
             topic,
-            {{ normalise_anchor('keyword') }} as term,
-            replace({{ normalise_anchor('keyword') }}, ' ', '') as glued_term
-        from {{ topics_relation }}
-    ) as topic_terms
-        on topic_terms.term <> ''
-        and (
+            term,
+            -- a whole-words hit is the term between spaces in the space-padded field
+            ' ' || term || ' ' as padded_term,
+            replace(term, ' ', '') as glued_term
+        from (
+            select distinct topic, {{ normalise_anchor('keyword') }} as term
+            from {{ topics_relation }}
+        ) as terms
+        where term <> ''
+    ),
+    {%- for field in fields %}
+
+    -- (distinct value of field {{ loop.index }}, cluster) pairs a keyword hits, and the longest such keyword
+    field_hits_{{ loop.index }} as (
+        select
+            field_values.field_text,
+            topic_terms.topic,
+            max(length(topic_terms.term)) as longest_hit
+        from (select distinct topic_field_{{ loop.index }} as field_text from texts) as field_values
+        inner join topic_terms
+            on {{ _topic_field_hit(field, 'field_values.field_text') }}
+        group by field_values.field_text, topic_terms.topic
+    ),
+    {%- endfor %}
+
+    -- one row per (text row, cluster, field it hits in)
+    row_field_hits as (
+        {%- for field in fields %}
+        select
+            texts.text_row_id,
+            field_hits_{{ loop.index }}.topic,
+            {{ loop.index }} as field_number,
+            texts.topic_weight_{{ loop.index }} as field_weight,
+            field_hits_{{ loop.index }}.longest_hit
+        from texts
+        inner join field_hits_{{ loop.index }}
+            on texts.topic_field_{{ loop.index }} = field_hits_{{ loop.index }}.field_text
+        {%- if not loop.last %}
+        union all
+        {%- endif %}
+        {%- endfor %}
+    ),
+
+    -- a field counts once per (text row, cluster): field_hits_<n> has one row per value and cluster
+    row_hits as (
+        select
+            text_row_id,
+            topic,
             {%- for field in fields %}
-            {{ _topic_field_hit(field, loop.index) }}
-            {%- if not loop.last %} or{% endif %}
+            max(case when field_number = {{ loop.index }} then 1 else 0 end) as {{ field.name }}_hit,
             {%- endfor %}
-        )
-    group by {{ text_columns | join(', ') }}, texts.text_rows, topic_terms.topic
+            sum(field_weight) as row_score,
+            max(longest_hit) as longest_hit
+        from row_field_hits
+        group by text_row_id, topic
+    )
+
+    select
+        {{ keys_of('texts', key_columns) }},
+        texts.text_rows,
+        row_hits.topic,
+        {%- for field in fields %}
+        row_hits.{{ field.name }}_hit,
+        {%- endfor %}
+        row_hits.row_score,
+        row_hits.longest_hit
+    from row_hits
+    inner join texts
+        on row_hits.text_row_id = texts.text_row_id
 {%- endmacro %}
 
 {#- Scores from topic_hits rows: per (key, cluster) the mean over the key's rows of their
@@ -131,12 +190,12 @@
     group by {{ keys_of(rows_alias, key_columns) }}, {{ hits_alias }}.topic
 {%- endmacro %}
 
-{#- Does field number `index` of the current text row hit the current cluster keyword? -#}
-{% macro _topic_field_hit(field, index) -%}
+{#- Does `text` (a prepared value of `field`) hit the current cluster keyword (topic_terms)? -#}
+{% macro _topic_field_hit(field, text) -%}
     {%- if field.get('match', 'words') == 'glued' -%}
-    (length(topic_terms.glued_term) >= 4 and texts.topic_field_{{ index }} like '%' || topic_terms.glued_term || '%')
+    (length(topic_terms.glued_term) >= 4 and position(topic_terms.glued_term in {{ text }}) > 0)
     {%- else -%}
-    texts.topic_field_{{ index }} like '% ' || topic_terms.term || ' %'
+    position(topic_terms.padded_term in {{ text }}) > 0
     {%- endif -%}
 {%- endmacro %}
 

@@ -8,8 +8,8 @@ with
 observations as (
     select
         *,
-        -- ISO dates sort as text; the tool name makes the order total
-        cast(snapshot_date as {{ dbt.type_string() }}) || '|' || source_tool as recency_key
+        -- newest snapshot first; on one date the tool name makes the order total
+        {{ report_recency('snapshot_date', 'source_tool') }} as recency_key
     from {{ changed_rows(ref('int_backlinks__observations')) }}
 ),
 

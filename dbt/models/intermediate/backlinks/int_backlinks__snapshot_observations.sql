@@ -17,23 +17,13 @@ backlinks as (
     select
         *,
         {{ url_identity('source_url') }} as source_url_key,
-        {{ url_identity('target_url') }} as target_url_key
+        {{ url_identity('target_url') }} as target_url_key,
+        -- the row that speaks for a duplicate group has the smallest: one with an anchor first,
+        -- then file order (unique: a row is a file and a row number)
+        case when anchor is null then '1' else '0' end
+        || file_sha256
+        || lpad(cast(row_number as {{ dbt.type_string() }}), 12, '0') as speaker_key
     from {{ changed_rows(ref('stg_raw__backlinks'), 'window') }}
-),
-
--- The row that speaks for a duplicate group: one with an anchor first, then file order.
-ranked as (
-    select
-        *,
-        row_number() over (
-            partition by snapshot_date, site_domain, source_url_key, target_url_key, source_tool
-            order by case when anchor is null then 1 else 0 end, file_sha256, row_number
-        ) as duplicate_rank
-    from backlinks
-),
-
-representative as (
-    select * from ranked where duplicate_rank = 1
 ),
 
 aggregated as (
@@ -71,7 +61,8 @@ aggregated as (
         -- timestamps
         min(vendor_first_seen) as vendor_first_seen,
         max(vendor_last_seen) as vendor_last_seen,
-        max(vendor_lost_at) as vendor_lost_at
+        max(vendor_lost_at) as vendor_lost_at,
+        min(speaker_key) as speaker_key
     from backlinks
     group by snapshot_date, site_domain, source_url_key, target_url_key, source_tool
 ),
@@ -121,12 +112,9 @@ final as (
         aggregated.vendor_last_seen,
         aggregated.vendor_lost_at
     from aggregated
-    inner join representative
-        on aggregated.snapshot_date = representative.snapshot_date
-        and aggregated.site_domain = representative.site_domain
-        and aggregated.source_url_key = representative.source_url_key
-        and coalesce(aggregated.target_url_key, '') = coalesce(representative.target_url_key, '')
-        and aggregated.source_tool = representative.source_tool
+    -- the speaker of the group (a join on its unique key, cheaper than ranking every row)
+    inner join backlinks as representative
+        on aggregated.speaker_key = representative.speaker_key
 )
 
 select * from final

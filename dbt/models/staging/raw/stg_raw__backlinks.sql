@@ -8,7 +8,7 @@
 
 with
 
-source as (
+source as {{ inlined_cte() }} (
     select * from {{ source('raw', 'backlinks') }}
 ),
 
@@ -16,7 +16,7 @@ sites as (
     select * from {{ ref('stg_config__sites') }}
 ),
 
-renamed as (
+renamed as {{ inlined_cte() }} (
     select
         -- ids
         file_sha256,
@@ -65,10 +65,9 @@ renamed as (
 
 -- A row with a target belongs to the configured domain its target is on, the most specific one
 -- winning; a row without a target (GSC) to its site_hint (macros/sites/configured_site_matches.sql).
--- One pass over `renamed` (no join back to it), and snapshot_date leads the window partition, so
--- a snapshot_date filter from a caller is pushed below the window to the raw scan.
+-- snapshot_date keys the site lookup too, so a caller's snapshot_date filter reaches both sides.
 site_matches as (
-    {{ configured_site_matches('renamed', 'sites', ['renamed.*'], ['snapshot_date', 'file_sha256', 'row_number'], 'target_url', 'target_domain', 'target_host') }}
+    {{ configured_site_matches('renamed', 'sites', ['renamed.*'], ['snapshot_date'], 'target_url', 'target_domain', 'target_host') }}
 ),
 
 final as (
@@ -113,9 +112,8 @@ final as (
         vendor_last_seen,
         vendor_lost_at
     from site_matches
-    where match_rank = 1
-        -- internal links are not backlinks (GSC lists the site's own pages among its linking pages)
-        and coalesce(source_domain, '') <> site_domain
+    -- internal links are not backlinks (GSC lists the site's own pages among its linking pages)
+    where coalesce(source_domain, '') <> site_domain
 )
 
 select * from final

@@ -10,7 +10,7 @@
 -- day, same row_number): `row_part` numbers them, so (file_sha256, row_number, row_part) is a key.
 with
 
-source as (
+source as {{ inlined_cte() }} (
     select * from {{ source('raw', 'rankings') }}
 ),
 
@@ -18,7 +18,7 @@ sites as (
     select * from {{ ref('stg_config__sites') }}
 ),
 
-renamed as (
+renamed as {{ inlined_cte() }} (
     select
         -- ids
         file_sha256,
@@ -55,20 +55,13 @@ renamed as (
 
 -- the configured site each row belongs to, as for backlinks (macros/sites/configured_site_matches.sql)
 site_matches as (
-    {{ configured_site_matches('renamed', 'sites', ['renamed.file_sha256', 'renamed.row_number', 'renamed.row_part'], ['file_sha256', 'row_number', 'row_part'], 'url', 'url_domain', 'url_host') }}
+    {{ configured_site_matches('renamed', 'sites', ['renamed.*'], ['snapshot_date'], 'url', 'url_domain', 'url_host') }}
 ),
 
 final as (
     select
-        site_matches.site_domain,
-        site_matches.site_role,
-        renamed.*
-    from renamed
-    inner join site_matches
-        on renamed.file_sha256 = site_matches.file_sha256
-        and renamed.row_number = site_matches.row_number
-        and renamed.row_part = site_matches.row_part
-        and site_matches.match_rank = 1
+        *
+    from site_matches
 )
 
 select * from final
