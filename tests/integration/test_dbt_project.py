@@ -64,3 +64,24 @@ def test_failing_rows_are_kept_only_for_failing_tests(built):
     fixed = dbt(warehouse, work, "test", "--select", "fct_backlinks", "--exclude", "test_type:unit")
     assert fixed.returncode == 0, fixed.stdout[-3000:]
     assert failure_tables(warehouse) == []  # the stale failures of the earlier run are gone
+
+
+def test_a_broken_row_rule_names_the_rule_and_keeps_the_row(built):
+    """Each model's row-level checks run as one row_rules test; its stored failures say which
+    rule each failing row breaks."""
+    warehouse, work, _ = built
+    with duckdb.connect(str(warehouse)) as con:  # two vendor metrics out of 0..100
+        link_id = con.sql("select min(link_id) from marts.fct_backlinks").fetchall()[0][0]
+        saved = con.sql("select domain_rating, spam_score from marts.fct_backlinks where link_id = ?", params=[link_id]).fetchall()[0]
+        con.execute("update marts.fct_backlinks set domain_rating = 150, spam_score = -1 where link_id = ?", [link_id])
+    try:
+        failed = dbt(warehouse, work, "test", "--select", "fct_backlinks", "--exclude", "test_type:unit")
+        assert failed.returncode == 1
+        assert failure_tables(warehouse) == ["row_rules_fct_backlinks"]
+        with duckdb.connect(str(warehouse), read_only=True) as con:
+            stored = con.sql("select link_id, broken_rules from test_failures.row_rules_fct_backlinks").fetchall()
+        assert stored == [(link_id, "domain_rating is null or (domain_rating >= 0 and domain_rating <= 100); "
+                                    "spam_score is null or (spam_score >= 0 and spam_score <= 100);")]
+    finally:
+        with duckdb.connect(str(warehouse)) as con:
+            con.execute("update marts.fct_backlinks set domain_rating = ?, spam_score = ? where link_id = ?", [*saved, link_id])
