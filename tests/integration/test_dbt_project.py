@@ -53,10 +53,10 @@ def test_failing_rows_are_kept_only_for_failing_tests(built):
         con.execute("update marts.fct_backlinks set link_id = null where link_id = ?", [link_id])
     failed = dbt(warehouse, work, "test", "--select", "fct_backlinks", "--exclude", "test_type:unit")
     assert failed.returncode == 1
-    assert failure_tables(warehouse) == ["not_null_fct_backlinks"]  # the one failing test, named
-    with duckdb.connect(str(warehouse), read_only=True) as con:  # the failing row, and which column is null
-        stored = con.sql("select null_columns, source_url from test_failures.not_null_fct_backlinks").fetchall()
-        expected = con.sql("select 'link_id', source_url from marts.fct_backlinks where link_id is null").fetchall()
+    assert failure_tables(warehouse) == ["row_rules_fct_backlinks"]  # the one failing test, named
+    with duckdb.connect(str(warehouse), read_only=True) as con:  # the failing row, and which rule it breaks
+        stored = con.sql("select broken_rules, source_url from test_failures.row_rules_fct_backlinks").fetchall()
+        expected = con.sql("select 'link_id is not null;', source_url from marts.fct_backlinks where link_id is null").fetchall()
     assert stored == expected and len(stored) == 1
 
     with duckdb.connect(str(warehouse)) as con:
