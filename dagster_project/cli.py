@@ -1,7 +1,7 @@
 """`backlinks`: the command line. Parses flags, validates sites.yml, runs the same Dagster job the
 UI runs (in-process), and renders progress and a summary. No business logic lives here.
 
-Exit status (contract.md): 0 all good; 1 finished, but a file was rejected or a blocking check
+Exit status (README, Commands): 0 all good; 1 finished, but a file was rejected or a blocking check
 failed; 2 bad usage or configuration (nothing changed).
 """
 

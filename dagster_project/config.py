@@ -66,7 +66,7 @@ class Thresholds(_Strict):
     Written to `config.thresholds` (one row, one column per field) for the dbt models.
     """
 
-    # anchor-text mix: share of links above which a class is flagged (analytics-reference.md)
+    # anchor-text mix: share of links above which a class is flagged
     exact_match_max_share: float = Field(0.05, ge=0, le=1)
     # snapshot drift: a site's referring domains or links moving more than this share between
     # two snapshots of the same tool is a warning

@@ -1,7 +1,7 @@
 """Google disavow files: write one from `marts.disavow_candidates`, check every line against
 Google's rules, and diff it against the file the user uploaded last time.
 
-Google's rules (export-formats.md §6): one URL or one `domain:example.com` per line, `#` starts a
+Google's rules: one URL or one `domain:example.com` per line, `#` starts a
 comment, UTF-8 or 7-bit ASCII, at most 100,000 lines (comments and blanks count) and 2 MB, URLs at
 most 2,048 characters. Forms seen rejected in real files: a path after `domain:`, a leading dot,
 a trailing slash, a scheme, a wildcard. An upload replaces the whole previous file, hence `diff`.

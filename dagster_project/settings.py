@@ -1,6 +1,6 @@
 """Where things live: one resolution of paths shared by the CLI, `dagster dev`, schedules and sensors.
 
-Flags (CLI) override environment variables, which override the defaults (contract.md).
+Flags (CLI) override environment variables, which override the defaults (README, Configuration).
 """
 
 from __future__ import annotations

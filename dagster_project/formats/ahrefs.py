@@ -1,4 +1,4 @@
-"""Ahrefs Site Explorer → Backlinks export (export-formats.md §1).
+"""Ahrefs Site Explorer → Backlinks export.
 
 "For Excel" exports are UTF-16LE + BOM, tab-delimited, every field quoted, CRLF; the UTF-8
 variant is a comma CSV with a UTF-8 BOM. The shared reader handles both; this module only maps

@@ -1,5 +1,5 @@
 """Google Search Console → Links report: "Latest links" (`Linking page,Last crawled`) and "More
-sample links" (`Linking page`) (export-formats.md §5).
+sample links" (`Linking page`).
 
 GSC localises the header to the account's language, so the known translations are matched by
 name and any other language by content (`FALLBACK`: a one/two-column table whose first column is

@@ -1,4 +1,4 @@
-"""Majestic backlinks (export-formats.md §3): the bulk/API `DownloadBacklinks` CSV
+"""Majestic backlinks: the bulk/API `DownloadBacklinks` CSV
 (`SourceURL`-style names, `Flag*` columns where empty = false and anything else = true) and the
 Site Explorer UI export with spaced names (`Source Trust Flow`, `Link First Indexed Date`).
 

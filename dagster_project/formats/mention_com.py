@@ -1,6 +1,6 @@
 """Mention.com export (CSV) -> mention rows.
 
-No verified header exists (export-formats.md §7), so every column is looked up by a list of
+No verified header exists, so every column is looked up by a list of
 plausible names, most specific first.
 """
 

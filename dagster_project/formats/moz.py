@@ -1,4 +1,4 @@
-"""Moz Link Explorer inbound links (export-formats.md §4).
+"""Moz Link Explorer inbound links.
 
 The file opens with a 5-6 line metadata preamble (the reader finds the header below it); values
 are `Yes`/`No`; URLs may come without a scheme (normalise/urls.py adds it); the same URL can sit on

@@ -1,4 +1,4 @@
-"""Semrush backlink exports (export-formats.md §2): Backlink Analytics → Backlinks (the current
+"""Semrush backlink exports: Backlink Analytics → Backlinks (the current
 19-column header and the legacy 15-column one) and Backlink Audit (with Toxicity Score).
 
 Both are UTF-8 comma CSVs with `true`/`false` (audit files re-saved by Excel say `TRUE`/`FALSE`

@@ -2,7 +2,7 @@
 
 Every builder takes a String expression and returns a typed expression, so a format maps a whole
 column at once: `values.to_float(pl.col("domain rating"))`. Anything that cannot be read becomes
-null rather than raising: the quirks catalogue (export-formats.md §9) is full of `-`, `n/a`,
+null rather than raising: real exports are full of `-`, `n/a`,
 `1K – 10K` and `28/09/2026`, and one odd cell must not sink a file.
 
 Numbers and dates are parsed as a *ladder*: the cheap common form is tried on the whole column,

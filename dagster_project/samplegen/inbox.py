@@ -1,6 +1,6 @@
 """Lay the simulated world out as a user's inbox: which export of which tool goes to which file name.
 
-File names follow the vendors' own patterns (export-formats.md) and carry the snapshot date where
+File names follow the vendors' own patterns  and carry the snapshot date where
 the vendor puts one. Semrush backlink exports have no date in their name (`<domain>-backlinks.csv`),
 so they sit in a dated folder (`semrush/2026-09-01/…`) for the human reader, and their contents
 imply the date too: the newest `Last seen` of each file is its snapshot date.

@@ -1,4 +1,4 @@
-"""Brand mentions of the simulated world, and one writer per monitoring tool (export-formats.md §7).
+"""Brand mentions of the simulated world, and one writer per monitoring tool.
 
 Who is mentioned where (the outreach story):
 - `KnifeCraft` (in its case/accent variants) on hosts with NO link to the site: the unlinked-mention

@@ -1,4 +1,4 @@
-"""Keyword rankings of the simulated world, and one writer per rankings export (export-formats.md §8).
+"""Keyword rankings of the simulated world, and one writer per rankings export.
 
 The site climbs for the knife keywords whose pages gained links in the spike (`/collections/chef-knives`,
 `/products/gyuto-210-damascus`), holds its brand terms, and does not rank for the sharpening

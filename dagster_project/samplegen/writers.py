@@ -2,7 +2,7 @@
 
 Each writer is column-wise (Polars expressions + one `write_csv`), so the same function writes the
 40-row fixture, the committed sample and the 1M-row benchmark file. Formats follow
-/work/shared/export-formats.md §1–§5; `header=False` renders a continuation chunk (no header,
+the vendors' real exports; `header=False` renders a continuation chunk (no header,
 no preamble, no BOM) so big files can be written in pieces.
 
 Observation frame columns (`OBS_SCHEMA`): built by `views.observe` for the sample and by

@@ -1,5 +1,5 @@
 """The five backlink export formats, each on bytes written the way the vendor writes them
-(export-formats.md §1-5 and the quirks of §9), parsed through the registry as the inbox would."""
+(real headers, encodings and quirks), parsed through the registry as the inbox would."""
 
 from __future__ import annotations
 

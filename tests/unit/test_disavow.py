@@ -90,7 +90,7 @@ def test_render_from_a_polars_frame_and_with_no_candidates():
 @pytest.mark.parametrize(
     ("line", "reason"),
     [
-        # the invalid forms seen in real files (export-formats.md §6)
+        # the invalid forms seen in real files
         ("domain:addons.mozilla.org/en-us/firefox/addon/x", "a path after 'domain:'"),
         ("domain:.example.com", "a leading dot"),
         ("domain:example.com/", "a path after 'domain:'"),

@@ -1,4 +1,4 @@
-"""Brand-mention formats on tiny inputs shaped exactly like the vendors' files (export-formats.md §7)."""
+"""Brand-mention formats on tiny inputs shaped exactly like the vendors' files."""
 
 from __future__ import annotations
 

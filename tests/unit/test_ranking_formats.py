@@ -1,4 +1,4 @@
-"""Ranking formats on tiny inputs shaped exactly like the vendors' files (export-formats.md §1, §8)."""
+"""Ranking formats on tiny inputs shaped exactly like the vendors' files."""
 
 from __future__ import annotations
 

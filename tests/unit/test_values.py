@@ -1,4 +1,4 @@
-"""Vendor value strings -> typed values (normalise/values.py), one quirk of export-formats.md §9 per test."""
+"""Vendor value strings -> typed values (normalise/values.py), one real-export quirk per test."""
 
 from __future__ import annotations
 

@@ -17,15 +17,26 @@ snapshot_observations as (
     select * from {{ changed_rows(ref('int_backlinks__snapshot_observations')) }}
 ),
 
+-- hosts are taken once per distinct URL, not once per observation
 target_spellings as (
-    select * from {{ ref('int_backlinks__target_spellings') }}
+    select
+        target_url_key,
+        target_url,
+        {{ url_host('target_url') }} as target_host
+    from {{ ref('int_backlinks__target_spellings') }}
 ),
 
 -- complete for every key selected above: all of a key's rows are there
 source_spellings as (
-    select source_url_key, max(source_url) as source_url
-    from snapshot_observations
-    group by source_url_key
+    select
+        source_url_key,
+        source_url,
+        {{ url_host('source_url') }} as source_host
+    from (
+        select source_url_key, max(source_url) as source_url
+        from snapshot_observations
+        group by source_url_key
+    ) as greatest_spellings
 ),
 
 spelled as (
@@ -39,9 +50,9 @@ spelled as (
         snapshot_observations.source_tool,
         snapshot_observations.snapshot_date,
         snapshot_observations.site_role,
-        {{ url_host('source_spellings.source_url') }} as source_host,
+        source_spellings.source_host,
         snapshot_observations.source_domain,
-        {{ url_host('target_spellings.target_url') }} as target_host,
+        target_spellings.target_host,
         snapshot_observations.target_domain,
         snapshot_observations.export_type,
         -- attributes
