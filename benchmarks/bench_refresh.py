@@ -3,7 +3,7 @@
 Worlds (built with the project's generator, dagster_project/samplegen/worlds.py, into --workdir):
 - BIG: `--rows` Semrush backlink rows (default 2M) in one export per site (the site and its three
   competitors), referring hosts Zipf-distributed over `--hosts`;
-- WEEKS: weekly full Semrush exports (`--weekly-rows` a week, 2% churn a week) — 3 weeks, then 12.
+- WEEKS: weekly full Semrush exports (`--weekly-rows` a week, 2% churn a week).
 
 Measured, each in its own process (wall seconds, peak RSS of the process tree):
 1. floor     — DuckDB parses the BIG CSVs and counts distinct source URLs;
@@ -12,9 +12,10 @@ Measured, each in its own process (wall seconds, peak RSS of the process tree):
                (start-up, landing, checks, models, publish; its "Time:" line);
 4. sample    — `backlinks refresh` of the bundled sample into a fresh warehouse, then again with
                nothing new (the no-op refresh);
-5. weeks     — a full refresh of 3 weeks, then one more week; the same for 12 weeks: the one-more-
-               week refresh should cost about the same on both histories (issue 11: <= 1.3x) and
-               <= 15% of the full 12-week refresh.
+5. weeks     — a full refresh of 2 weeks, one more week (the first refresh of a new warehouse has
+               no previous generation to start from, so it copies), then the measured one: +1 week
+               on 3 weeks; the same from 11 weeks: +1 week on 12 weeks. One more week should cost
+               about the same on both histories (target <= 1.3x) and <= 15% of a full refresh.
 
 Prints one table; figures go to the README with the date and machine. Not part of pytest.
 """
@@ -139,6 +140,18 @@ def refresh(inbox: Path, warehouse: Path, log: Path, *extra: str) -> dict:
     return result
 
 
+def slowest_dbt_nodes(warehouse: Path, count: int = 12) -> list[str]:
+    """The dbt nodes of the warehouse's last build, slowest first (its run_results.json)."""
+    results = json.loads((warehouse.parent / "logs" / f"{warehouse.stem}-dbt" / "run_results.json").read_text())
+    nodes = sorted(results["results"], key=lambda r: -r["execution_time"])
+    lines = [f"  {r['execution_time']:6.1f} s  {r['unique_id'].split('.')[-2 if r['unique_id'].startswith('test') else -1]}" for r in nodes[:count]]
+    by_kind: dict[str, float] = {}
+    for r in results["results"]:
+        by_kind[r["unique_id"].split(".")[0]] = by_kind.get(r["unique_id"].split(".")[0], 0.0) + r["execution_time"]
+    summary = ", ".join(f"{kind}s {seconds:.0f} node-s" for kind, seconds in sorted(by_kind.items()))
+    return [f"dbt build {results['elapsed_time']:.1f} s ({summary}); slowest nodes:", *lines]
+
+
 def fresh(path: Path) -> Path:
     shutil.rmtree(path, ignore_errors=True)
     path.mkdir(parents=True)
@@ -181,6 +194,7 @@ def main() -> int:
         big = refresh(inbox, work / "big.duckdb", log)
         big["vs_notebook"], big["vs_floor"] = big["seconds"] / notebook["seconds"], big["seconds"] / floor["seconds"]
         rows.append((f"backlinks refresh, {args.rows:,} rows, fresh", big))
+        print("\n".join(slowest_dbt_nodes(work / "big.duckdb")), flush=True)
 
     if "sample" in args.only:
         for stale in work.glob("sample.duckdb*"):
@@ -189,7 +203,11 @@ def main() -> int:
         rows.append(("backlinks refresh, sample, nothing new", refresh(ROOT / "data" / "sample", work / "sample.duckdb", log)))
 
     if "weeks" in args.only:
-        for history in (3, 12):
+        # A full refresh of `history` weekly exports; one more week (the first refresh after a new
+        # warehouse copies the published file: there is no previous generation yet); then the
+        # measured one: one more weekly full export on history + 1 weeks, started from the
+        # previous generation (generations.py), as every refresh in steady state is.
+        for history in (2, 11):
             inbox = fresh(work / f"weeks{history}")
             for stale in work.glob(f"weeks{history}.duckdb*"):
                 stale.unlink()
@@ -197,7 +215,9 @@ def main() -> int:
             worlds.weekly_history(inbox, range(history), args.weekly_rows, args.hosts, 23, FIRST_WEEK)
             rows.append((f"full refresh, {history} weekly exports", refresh(inbox, warehouse, log)))
             worlds.weekly_history(inbox, range(history, history + 1), args.weekly_rows, args.hosts, 23, FIRST_WEEK)
-            rows.append((f"+1 weekly export on {history} weeks", refresh(inbox, warehouse, log)))
+            rows.append((f"+1 weekly export on {history} weeks (copies)", refresh(inbox, warehouse, log)))
+            worlds.weekly_history(inbox, range(history + 1, history + 2), args.weekly_rows, args.hosts, 23, FIRST_WEEK)
+            rows.append((f"+1 weekly export on {history + 1} weeks", refresh(inbox, warehouse, log)))
 
     print(f"\n{dt.date.today()} · {os.cpu_count()} CPUs · workdir {work}")
     header = f"{'measurement':<44} {'wall s':>7} {'peak MB':>8} {'exit':>4}  split / ratios"
@@ -210,9 +230,9 @@ def main() -> int:
     by_label = dict(rows)
     if "+1 weekly export on 12 weeks" in by_label:
         inc3, inc12 = by_label["+1 weekly export on 3 weeks"], by_label["+1 weekly export on 12 weeks"]
-        full12 = by_label["full refresh, 12 weekly exports"]
+        full11 = by_label["full refresh, 11 weekly exports"]
         print(f"\n+1 week on 12 weeks / on 3 weeks: {inc12['seconds'] / inc3['seconds']:.2f}x (target <= 1.3x); "
-              f"/ full 12-week refresh: {inc12['seconds'] / full12['seconds']:.0%} (target <= 15%)")  # fmt: skip
+              f"/ full refresh of 11 weeks: {inc12['seconds'] / full11['seconds']:.0%} (target <= 15% of 12 weeks)")  # fmt: skip
     print(f"log of every refresh: {log}")
     return 0 if all(r.get("exit", 0) == 0 for _, r in rows) else 1
 

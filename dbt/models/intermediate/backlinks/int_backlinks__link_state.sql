@@ -35,14 +35,16 @@ first_standing_loss as (
     select * from standing_losses where loss_rank = 1
 ),
 
+-- link_id is a hash of (site, source URL, target URL): grouping by it alone is the same
+-- grouping, with one key to hash instead of five long texts
 per_link as (
     select
         -- ids
         link_id,
-        site_domain,
-        source_url_key,
-        source_url,
-        target_url,
+        min(site_domain) as site_domain,
+        min(source_url_key) as source_url_key,
+        min(source_url) as source_url,
+        min(target_url) as target_url,
         -- attributes
         {{ string_agg_distinct_sorted('source_tool') }} as sources,
         -- numerics
@@ -53,7 +55,7 @@ per_link as (
         min(vendor_first_seen) as vendor_first_seen,
         max(last_live_snapshot_date) as last_seen
     from tool_states
-    group by link_id, site_domain, source_url_key, source_url, target_url
+    group by link_id
 ),
 
 final as (
