@@ -114,7 +114,7 @@ def test_loaded_files_of_a_missing_warehouse_is_empty(tmp_path):
 
 def test_dbt_build_args_never_carry_the_window():
     # the window travels as environment: a `--vars` value would re-parse the dbt project every run
-    assert dbt_build_args(False) == ["build", "--exclude", "test_type:unit", "resource_type:seed", "config.materialized:view"]
+    assert dbt_build_args(False) == ["build", "--exclude", "test_type:unit"]
     assert dbt_build_args(True) == ["build", "--exclude", "test_type:unit", "--full-refresh"]
 
 

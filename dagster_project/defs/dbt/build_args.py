@@ -16,14 +16,11 @@ def dbt_build_args(full_refresh: bool = False) -> list[str]:
     dbt unit tests pin the SQL's logic on hand-made inputs: they are code tests, run by pytest
     (tests/integration/test_dbt_project.py), not data checks, so a refresh skips them. The
     snapshot window is not a `--vars` argument but environment (window_env): a new vars value
-    makes dbt re-parse the whole project, every run.
-
-    An incremental run also leaves out the seeds and the views: what they hold changes only with
-    the project's code, and a code change makes the run a full refresh (needs_full_refresh), so
-    re-creating them would be ~16 nodes of pure overhead (their data tests still run)."""
+    makes dbt re-parse the whole project, every run."""
+    args = ["build", "--exclude", "test_type:unit"]
     if full_refresh:
-        return ["build", "--exclude", "test_type:unit", "--full-refresh"]
-    return ["build", "--exclude", "test_type:unit", "resource_type:seed", "config.materialized:view"]
+        args.append("--full-refresh")
+    return args
 
 
 def window_env(window: Mapping[str, str]) -> dict[str, str]:
