@@ -116,6 +116,22 @@ def full_schema(kind: str) -> dict[str, pl.DataType]:
     return {**LINEAGE, **KINDS[kind]}
 
 
+# How raw.* stores each column type (warehouse.py's DDL, and the types the batch checks expect).
+_DUCKDB_TYPES = {
+    pl.String: "VARCHAR",
+    pl.Int64: "BIGINT",
+    pl.Float64: "DOUBLE",
+    pl.Boolean: "BOOLEAN",
+    pl.Date: "DATE",
+    pl.Datetime: "TIMESTAMP",
+}
+
+
+def duckdb_type(dtype: pl.DataType) -> str:
+    """The DuckDB type of a column of this Polars type, as DuckDB names it (`DOUBLE`)."""
+    return _DUCKDB_TYPES[dtype.base_type()]
+
+
 def conform(frame: pl.DataFrame | pl.LazyFrame, kind: str) -> pl.LazyFrame:
     """Select exactly the kind's columns in order, adding absent ones as typed nulls."""
     lf = frame.lazy()

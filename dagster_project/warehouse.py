@@ -21,22 +21,8 @@ import polars as pl
 
 from dagster_project import generations, schema
 
-_DUCKDB_TYPES = {
-    pl.String: "varchar",
-    pl.Int64: "bigint",
-    pl.Float64: "double",
-    pl.Boolean: "boolean",
-    pl.Date: "date",
-    pl.Datetime: "timestamp",
-}
-
-
-def _sql_type(dtype: pl.DataType) -> str:
-    return _DUCKDB_TYPES[dtype.base_type()]
-
-
 def _columns_ddl(columns: dict[str, pl.DataType]) -> str:
-    return ", ".join(f'"{name}" {_sql_type(dtype)}' for name, dtype in columns.items())
+    return ", ".join(f'"{name}" {schema.duckdb_type(dtype)}' for name, dtype in columns.items())
 
 
 AUDIT_INGEST_FILES = """
@@ -87,7 +73,7 @@ def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(f"create table if not exists raw.{kind} ({_columns_ddl(columns)})")
         # A warehouse built by an older version gains new columns (null for old rows).
         for name, dtype in columns.items():
-            con.execute(f'alter table raw.{kind} add column if not exists "{name}" {_sql_type(dtype)}')
+            con.execute(f'alter table raw.{kind} add column if not exists "{name}" {schema.duckdb_type(dtype)}')
     con.execute(AUDIT_INGEST_FILES)
     con.execute(f"create table if not exists audit.quarantine ({_columns_ddl(schema.QUARANTINE)})")
     con.execute(AUDIT_REFRESHES)

@@ -8,7 +8,9 @@ import datetime as dt
 
 import polars as pl
 import pytest
+import sqlalchemy as sa
 
+from dagster_project import warehouse as wh
 from dagster_project.config import Config
 from dagster_project.landing import land_bytes
 from dagster_project.quality import drift, rules, suites
@@ -91,48 +93,67 @@ def test_canonical_shapes_pass_the_patterns():
     assert not bad.select(pl.col("u").str.contains(rules.URL_PATTERN).any()).item()
 
 
-# --- GX suites --------------------------------------------------------------------------------------
+# --- GX suites, run as SQL inside a real DuckDB warehouse ---------------------------------------------
 
-
-def _batch(result, file_name: str) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """(rows + file_name, reconciliation frame) as the check reads them back from the warehouse."""
-    rows = result.rows.with_columns(file_name=pl.lit(file_name))
-    audit = result.audit
-    files = pl.DataFrame([{k: audit[k] for k in ("file_name", "sha256", "status", "rows_read", "rows_loaded", "rows_quarantined")}])
-    counts = pl.DataFrame({"file_sha256": [audit["sha256"]], "rows": [rows.height]})
-    quarantined = pl.DataFrame({"file_sha256": [audit["sha256"]], "rows": [result.quarantine.height]})
-    return rows, suites.reconciliation_frame(files, counts, quarantined)
+FILE = "semrush/2026-10-01/knifecraft.co.uk-backlinks.csv"
 
 
 @pytest.fixture(scope="module")
-def good():
+def good_result():
     text = SEMRUSH + "".join(semrush_row(f"https://site{i}.example.org/p") for i in range(5)) + semrush_row("http://blogspot.com/x")
-    return _batch(landed(text), "semrush/2026-10-01/knifecraft.co.uk-backlinks.csv")
+    return landed(text, FILE)
 
 
-def test_reconciliation_frame_counts_what_the_warehouse_holds(good):
-    _, files = good
-    assert files.select("rows_read", "rows_loaded", "rows_quarantined", "rows_in_raw", "rows_in_quarantine", "rows_unaccounted").row(0) == (6, 5, 1, 5, 1, 0)
+def _warehouse(tmp_path, *results) -> tuple:
+    """A warehouse file holding the landed files, as the ingest step writes it; the batch keys."""
+    path = tmp_path / "build.duckdb"
+    with wh.connect(path) as con:
+        wh.ensure_tables(con)
+        for result in results:
+            wh.record_landed(con, result)
+    return path, [suites.batch_key(r.audit["file_name"], r.audit["sha256"]) for r in results]
 
 
-def test_a_landed_batch_passes_every_expectation(good):
-    rows, files = good
-    report = suites.validate_batch("backlinks", rows, files, TODAY)
+def _sql(path, *statements: str) -> None:
+    with wh.connect(path) as con:
+        for statement in statements:
+            con.execute(statement)
+
+
+def test_the_batch_is_named_by_keys_duckdb_computes_the_same_way(tmp_path, good_result):
+    """A file name is user input: quotes, colons (a SQLAlchemy parameter) and non-ASCII stay data."""
+    odd = landed(SEMRUSH + semrush_row("https://odd.example.org/"), "it's: ünïcode :name.csv")
+    path, keys = _warehouse(tmp_path, good_result, odd)
+    with wh.connect(path, read_only=True) as con:
+        assert con.sql(suites.rows_query("backlinks", keys[1:])).pl()["file_name"].to_list() == ["it's: ünïcode :name.csv"]
+        counts = con.sql(suites.files_query("backlinks", keys)).pl().sort("file_name")
+    assert counts.select("rows_read", "rows_loaded", "rows_quarantined", "rows_in_raw", "rows_in_quarantine", "rows_unaccounted").rows() == [
+        (1, 1, 0, 1, 0, 0),
+        (6, 5, 1, 5, 1, 0),
+    ]
+    report = suites.validate_batch(path, "backlinks", keys[1:], TODAY)  # through GX's SQL text too
+    assert (report.passed, report.files, report.rows) == (True, 1, 1), report.reason()
+
+
+def test_a_landed_batch_passes_every_expectation(tmp_path, good_result):
+    path, keys = _warehouse(tmp_path, good_result)
+    report = suites.validate_batch(path, "backlinks", keys, TODAY)
     assert report.passed, report.reason()
-    assert report.metadata()["expectations_evaluated"] > 60 and report.metadata()["rows_validated"] == 5
+    assert report.metadata()["expectations_evaluated"] > 60 and (report.rows, report.files) == (5, 1)
 
 
-def test_what_landing_would_have_quarantined_fails_a_blocking_expectation(good):
-    """A code bug that lets bad values past landing is caught, named, and located."""
-    rows, files = good
-    broken = rows.with_columns(
-        domain_rating=pl.when(pl.col("row_number") == 2).then(250.0).otherwise("domain_rating"),
-        rel=pl.when(pl.col("row_number") == 3).then(pl.lit("dofollow")).otherwise("rel"),
-        source_url=pl.when(pl.col("row_number") == 4).then(pl.lit("javascript:alert(1)")).otherwise("source_url"),
-        vendor_first_seen=pl.when(pl.col("row_number") == 5).then(dt.date(2099, 1, 1)).otherwise("vendor_first_seen"),
+def test_what_landing_would_have_quarantined_fails_a_blocking_expectation(tmp_path, good_result):
+    """A code bug that lets bad values past landing is caught, named, and located — in SQL."""
+    path, keys = _warehouse(tmp_path, good_result)
+    _sql(
+        path,
+        "update raw.backlinks set domain_rating = 250.0 where row_number = 2",
+        "update raw.backlinks set rel = 'dofollow' where row_number = 3",
+        "update raw.backlinks set source_url = 'javascript:alert(1)' where row_number = 4",
+        "update raw.backlinks set vendor_first_seen = date '2099-01-01' where row_number = 5",
+        "update audit.ingest_files set rows_read = rows_read + 1",
     )
-    miscounted = files.with_columns(rows_read=pl.col("rows_read") + 1, rows_unaccounted=1)
-    report = suites.validate_batch("backlinks", broken, miscounted, TODAY)
+    report = suites.validate_batch(path, "backlinks", keys, TODAY)
     assert (report.passed, report.severity) == (False, suites.ERROR)
     by_severity = {(f.severity, f.rule) for f in report.failures}
     assert by_severity == {
@@ -145,18 +166,50 @@ def test_what_landing_would_have_quarantined_fails_a_blocking_expectation(good):
     }
     assert report.failures[-1].severity == "warning"  # errors are listed first
     reason = report.reason()
-    assert reason.startswith("6 of ") and "[error] domain_rating within 0–100: 1 of 5 rows (e.g. 250.0 at semrush/2026-10-01/knifecraft.co.uk-backlinks.csv row 2)" in reason
+    assert reason.startswith("6 of ") and f"[error] domain_rating within 0–100: 1 of 5 rows (e.g. 250.0 at {FILE} row 2)" in reason
+    assert f"[error] rows_read = rows_loaded + rows_quarantined: 1 of 1 rows (e.g. 1 at {FILE})" in reason
 
 
-def test_an_oddity_fails_with_warning_severity_only(good):
-    rows, _ = good
-    odd = rows.with_columns(vendor_first_seen=pl.when(pl.col("row_number") == 1).then(dt.date(2026, 9, 30)).otherwise("vendor_first_seen"))
-    result = suites.validate(odd, suites.row_expectations("backlinks", TODAY), "odd", suites.ROW_INDEX)
-    assert result.severity == suites.WARNING
-    assert [f.describe() for f in result.failures] == [
-        "vendor_first_seen ≤ vendor_last_seen: 1 of 5 rows (e.g. vendor_last_seen=2026-09-28 00:00:00, "
-        "vendor_first_seen=2026-09-30 00:00:00 at semrush/2026-10-01/knifecraft.co.uk-backlinks.csv row 1)"
+def test_a_column_of_the_wrong_type_fails_the_schema_suite(tmp_path, good_result):
+    path, keys = _warehouse(tmp_path, good_result)
+    _sql(path, "alter table raw.backlinks alter domain_rating type varchar")
+    report = suites.validate_batch(path, "backlinks", keys, TODAY)
+    failures = {f.rule: f.describe() for f in report.failures}
+    assert report.severity == suites.ERROR and set(failures) == {"domain_rating is DOUBLE", "domain_rating within 0–100"}
+    assert failures["domain_rating is DOUBLE"] == "domain_rating is DOUBLE (e.g. observed VARCHAR)"
+    assert "Cannot compare" in failures["domain_rating within 0–100"]  # the range cannot even be evaluated: DuckDB says why
+
+
+def test_an_oddity_fails_with_warning_severity_only(tmp_path, good_result):
+    path, keys = _warehouse(tmp_path, good_result)
+    _sql(path, "update raw.backlinks set vendor_first_seen = date '2026-09-30' where row_number = 1")
+    report = suites.validate_batch(path, "backlinks", keys, TODAY)
+    assert report.severity == suites.WARNING
+    assert [f.describe() for f in report.failures] == [
+        f"vendor_first_seen ≤ vendor_last_seen: 1 of 5 rows (e.g. vendor_last_seen=2026-09-28, vendor_first_seen=2026-09-30 at {FILE} row 1)"
     ]
+
+
+def test_only_the_batch_is_validated(tmp_path, good_result):
+    """Rows of files published earlier are not this refresh's business, even when they are odd."""
+    other = landed(SEMRUSH + semrush_row("https://other.example.org/"), "semrush/2026-09-01/knifecraft.co.uk-backlinks.csv")
+    path, keys = _warehouse(tmp_path, good_result, other)
+    _sql(path, f"update raw.backlinks set rel = 'dofollow' where file_sha256 = '{other.audit['sha256']}'")
+    assert suites.validate_batch(path, "backlinks", keys[:1], TODAY).passed
+    assert not suites.validate_batch(path, "backlinks", keys, TODAY).passed
+
+
+def test_the_gx_engine_keeps_results_a_closed_connection_would_discard(tmp_path, good_result):
+    """The root cause of GX's `list index out of range` on DuckDB: a result fetched after its
+    connection closed. Through our dialect it is complete."""
+    from dagster_project.quality import sql_engine
+
+    path, _ = _warehouse(tmp_path, good_result)
+    engine = sql_engine.read_only_engine(path)
+    with engine.connect() as con:
+        result = con.execute(sa.text("select count(*), min(row_number) from raw.backlinks"))
+    assert result.fetchall() == [(5, 1)]  # GX fetches here, after the `with` (duckdb-engine alone: [])
+    engine.dispose()
 
 
 def test_every_rule_has_a_blocking_expectation():

@@ -43,26 +43,6 @@ def files(con: duckdb.DuckDBPyConnection, kind: str, published: Collection[tuple
     return landed.join(known, on=["file_name", "sha256"], how="anti", maintain_order="left")
 
 
-def rows(con: duckdb.DuckDBPyConnection, kind: str, batch: pl.DataFrame) -> pl.DataFrame:
-    """raw.<kind> rows of the batch's files, plus the file_name each came from."""
-    assert kind in schema.KINDS, kind
-    landed = con.sql(
-        f"select * from raw.{kind} where list_contains($shas, file_sha256) order by file_sha256, row_number",
-        params={"shas": batch["sha256"].to_list()},
-    ).pl()
-    names = batch.select(pl.col("sha256").alias("file_sha256"), "file_name").unique("file_sha256")
-    return landed.join(names, on="file_sha256", how="left", maintain_order="left")
-
-
-def row_counts(con: duckdb.DuckDBPyConnection, table: str, batch: pl.DataFrame) -> pl.DataFrame:
-    """file_sha256, rows: how many rows `table` holds for each of the batch's files."""
-    assert table in {*(f"raw.{kind}" for kind in schema.KINDS), "audit.quarantine"}, table
-    return con.sql(
-        f"select file_sha256, count(*) as rows from {table} where list_contains($shas, file_sha256) group by all",
-        params={"shas": batch["sha256"].to_list()},
-    ).pl()
-
-
 def snapshot_groups(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     """raw.backlinks reduced to what drift/freshness need (quality.drift.GROUP_SCHEMA): one row per
     tool, snapshot, target host and source domain, with its distinct links.
