@@ -11,15 +11,17 @@ out of range`. The cause is an ordering of three libraries, none wrong on its ow
    itself: DuckDB's rollback discards the pending result, so the late `fetchall()` sees `[]`.
 
 `select count(*)` through the same engine works because it is fetched inside the block. The fix
-here is at that root: every statement that returns rows is fetched completely before `execute`
-returns (SQLAlchemy's own `FullyBufferedCursorFetchStrategy`, the mechanism its MSSQL dialect uses
-for the same reason), so closing the connection has nothing left to discard. GX's metric queries
-return aggregates or a few example rows, so buffering costs nothing. The dialect is registered as
+here is at that root: a result is fetched before `execute` returns (SQLAlchemy's own
+`FullyBufferedCursorFetchStrategy`, the mechanism its MSSQL dialect uses for the same reason), so
+closing the connection has nothing left to discard. GX's metric queries return aggregates or a few
+example rows; the one big result GX asks for (its batch query, to learn the column names) is
+buffered only up to `BUFFERED_ROWS` rows and never read further. The dialect is registered as
 `duckdb.buffered` (URL `duckdb+buffered:///path`); everything else is duckdb-engine's.
 """
 
 from __future__ import annotations
 
+import collections
 from pathlib import Path
 
 import duckdb_engine
@@ -28,13 +30,21 @@ from sqlalchemy.dialects import registry
 from sqlalchemy.engine import cursor as sa_cursor
 
 
+BUFFERED_ROWS = 10_000
+
+
 class BufferedExecutionContext(duckdb_engine.Dialect.execution_ctx_cls):
     def post_exec(self) -> None:
         super().post_exec()
         description = self.cursor.description
-        if description is not None:  # a statement that returns rows: read them all now
-            self.cursor_fetch_strategy = sa_cursor.FullyBufferedCursorFetchStrategy(
-                self.cursor, description, self.cursor.fetchall()
+        if description is None:  # a statement that returns no rows
+            return
+        rows = self.cursor.fetchmany(BUFFERED_ROWS)
+        if len(rows) < BUFFERED_ROWS:  # all of it: GX's metric queries, its example rows
+            self.cursor_fetch_strategy = sa_cursor.FullyBufferedCursorFetchStrategy(self.cursor, description, rows)
+        else:  # a big result (GX reads only the column names of its batch query): stream the rest
+            self.cursor_fetch_strategy = sa_cursor.BufferedRowCursorFetchStrategy(
+                self.cursor, self.execution_options, initial_buffer=collections.deque(rows)
             )
 
 

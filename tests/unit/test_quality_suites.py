@@ -209,6 +209,9 @@ def test_the_gx_engine_keeps_results_a_closed_connection_would_discard(tmp_path,
     with engine.connect() as con:
         result = con.execute(sa.text("select count(*), min(row_number) from raw.backlinks"))
     assert result.fetchall() == [(5, 1)]  # GX fetches here, after the `with` (duckdb-engine alone: [])
+    with engine.connect() as con:  # a big result is buffered only in part, and read whole while open
+        big = con.execute(sa.text(f"select range from range({sql_engine.BUFFERED_ROWS * 2 + 7})")).scalars().all()
+    assert big == list(range(sql_engine.BUFFERED_ROWS * 2 + 7))
     engine.dispose()
 
 
