@@ -142,7 +142,12 @@ def file_expectations(kind: str) -> list:
 #
 # GX validates queries, so the batch is named in SQL. File names are user input and GX reads a
 # query as a SQLAlchemy text clause (where `:x` is a parameter), so a file is named by a hex key of
-# its audit row, md5(file_name, sha256), which needs no quoting at all.
+# its audit row, md5(file_name, sha256), which needs no quoting at all. The file hashes are listed
+# as constants too: raw rows are appended file by file, so DuckDB skips every row group of other
+# files by its min/max (the batch costs what it holds, not what the warehouse holds).
+
+File = tuple[str, str]  # (file_name, sha256) of an audit row
+_HEX = re.compile(r"[0-9a-f]+")
 
 
 def batch_key(file_name: str, sha256: str) -> str:
@@ -150,38 +155,41 @@ def batch_key(file_name: str, sha256: str) -> str:
     return hashlib.md5(f"{file_name}\n{sha256}".encode()).hexdigest()
 
 
-def _in_batch(alias: str, keys: Sequence[str]) -> str:
-    listed = ", ".join(f"'{key}'" for key in keys if _HEX_KEY.fullmatch(key))
-    return f"md5({alias}.file_name || chr(10) || {alias}.sha256) in ({listed or 'null'})"
+def _listed(values: Sequence[str]) -> str:
+    hexes = [v for v in values if _HEX.fullmatch(v)]  # sha256/md5 hex only: safe as literals
+    return ", ".join(f"'{v}'" for v in hexes) or "null"
 
 
-_HEX_KEY = re.compile(r"[0-9a-f]{32}")
+def _batch_filters(files: Sequence[File], audit: str, sha_column: str) -> str:
+    keys = _listed([batch_key(name, sha) for name, sha in files])
+    shas = _listed([sha for _, sha in files])
+    return f"{sha_column} in ({shas}) and md5({audit}.file_name || chr(10) || {audit}.sha256) in ({keys})"
 
 
-def rows_query(kind: str, keys: Sequence[str]) -> str:
+def rows_query(kind: str, files: Sequence[File]) -> str:
     """raw.<kind> rows of the batch's files, plus the file_name each came from."""
     assert kind in schema.KINDS, kind  # an identifier from our own list, never from input
     return (
         f"select r.*, f.file_name from raw.{kind} as r join audit.ingest_files as f on r.file_sha256 = f.sha256 "
-        f"where f.kind = '{kind}' and f.status = 'loaded' and {_in_batch('f', keys)}"
+        f"where f.kind = '{kind}' and f.status = 'loaded' and {_batch_filters(files, 'f', 'r.file_sha256')}"
     )
 
 
-def files_query(kind: str, keys: Sequence[str]) -> str:
+def files_query(kind: str, files: Sequence[File]) -> str:
     """One row per audit row of the batch: its counts next to what the warehouse holds for its sha256."""
     assert kind in schema.KINDS, kind
+    shas = _listed([sha for _, sha in files])
     # (GX takes a query that starts with SELECT: subqueries, not a WITH clause)
-    batch = f"select sha256 from audit.ingest_files as f where {_in_batch('f', keys)}"
     return (
         "select f.file_name, f.sha256, f.status, f.rows_read, f.rows_loaded, f.rows_quarantined, "
         "coalesce(in_raw.n, 0) as rows_in_raw, coalesce(in_quarantine.n, 0) as rows_in_quarantine, "
         "f.rows_read - f.rows_loaded - f.rows_quarantined as rows_unaccounted "
         "from audit.ingest_files as f "
-        f"left join (select file_sha256, count(*) as n from raw.{kind} where file_sha256 in ({batch}) group by all) "
+        f"left join (select file_sha256, count(*) as n from raw.{kind} where file_sha256 in ({shas}) group by all) "
         "as in_raw on in_raw.file_sha256 = f.sha256 "
-        f"left join (select file_sha256, count(*) as n from audit.quarantine where file_sha256 in ({batch}) group by all) "
+        f"left join (select file_sha256, count(*) as n from audit.quarantine where file_sha256 in ({shas}) group by all) "
         "as in_quarantine on in_quarantine.file_sha256 = f.sha256 "
-        f"where f.kind = '{kind}' and {_in_batch('f', keys)}"
+        f"where f.kind = '{kind}' and {_batch_filters(files, 'f', 'f.sha256')}"
     )
 
 
@@ -395,11 +403,11 @@ class BatchReport:
         }
 
 
-def validate_batch(path: Path, kind: str, keys: Sequence[str], today: dt.date) -> BatchReport:
-    """The batch (the audit rows `keys` names, see `batch_key`) of the warehouse file at `path`
+def validate_batch(path: Path, kind: str, files: Sequence[File], today: dt.date) -> BatchReport:
+    """The batch (the audit rows `files` names) of the warehouse file at `path`
     through the schema suite (raw.<kind>'s columns and types), the row suite (every row of the
     batch's files) and the reconciliation suite (its audit rows)."""
-    rows, files = rows_query(kind, keys), files_query(kind, keys)
+    rows, files = rows_query(kind, files), files_query(kind, files)
     with Warehouse(path) as warehouse:
         results = [
             validate(warehouse, warehouse.table("schema", "raw", kind), schema_expectations(kind), f"{kind}_schema"),

@@ -105,13 +105,13 @@ def good_result():
 
 
 def _warehouse(tmp_path, *results) -> tuple:
-    """A warehouse file holding the landed files, as the ingest step writes it; the batch keys."""
+    """A warehouse file holding the landed files, as the ingest step writes it; (file_name, sha256) of each: the batch."""
     path = tmp_path / "build.duckdb"
     with wh.connect(path) as con:
         wh.ensure_tables(con)
         for result in results:
             wh.record_landed(con, result)
-    return path, [suites.batch_key(r.audit["file_name"], r.audit["sha256"]) for r in results]
+    return path, [(r.audit["file_name"], r.audit["sha256"]) for r in results]
 
 
 def _sql(path, *statements: str) -> None:
@@ -120,31 +120,31 @@ def _sql(path, *statements: str) -> None:
             con.execute(statement)
 
 
-def test_the_batch_is_named_by_keys_duckdb_computes_the_same_way(tmp_path, good_result):
+def test_the_batch_is_named_in_sql_whatever_its_file_names(tmp_path, good_result):
     """A file name is user input: quotes, colons (a SQLAlchemy parameter) and non-ASCII stay data."""
     odd = landed(SEMRUSH + semrush_row("https://odd.example.org/"), "it's: ünïcode :name.csv")
-    path, keys = _warehouse(tmp_path, good_result, odd)
+    path, files = _warehouse(tmp_path, good_result, odd)
     with wh.connect(path, read_only=True) as con:
-        assert con.sql(suites.rows_query("backlinks", keys[1:])).pl()["file_name"].to_list() == ["it's: ünïcode :name.csv"]
-        counts = con.sql(suites.files_query("backlinks", keys)).pl().sort("file_name")
+        assert con.sql(suites.rows_query("backlinks", files[1:])).pl()["file_name"].to_list() == ["it's: ünïcode :name.csv"]
+        counts = con.sql(suites.files_query("backlinks", files)).pl().sort("file_name")
     assert counts.select("rows_read", "rows_loaded", "rows_quarantined", "rows_in_raw", "rows_in_quarantine", "rows_unaccounted").rows() == [
         (1, 1, 0, 1, 0, 0),
         (6, 5, 1, 5, 1, 0),
     ]
-    report = suites.validate_batch(path, "backlinks", keys[1:], TODAY)  # through GX's SQL text too
+    report = suites.validate_batch(path, "backlinks", files[1:], TODAY)  # through GX's SQL text too
     assert (report.passed, report.files, report.rows) == (True, 1, 1), report.reason()
 
 
 def test_a_landed_batch_passes_every_expectation(tmp_path, good_result):
-    path, keys = _warehouse(tmp_path, good_result)
-    report = suites.validate_batch(path, "backlinks", keys, TODAY)
+    path, files = _warehouse(tmp_path, good_result)
+    report = suites.validate_batch(path, "backlinks", files, TODAY)
     assert report.passed, report.reason()
     assert report.metadata()["expectations_evaluated"] > 60 and (report.rows, report.files) == (5, 1)
 
 
 def test_what_landing_would_have_quarantined_fails_a_blocking_expectation(tmp_path, good_result):
     """A code bug that lets bad values past landing is caught, named, and located — in SQL."""
-    path, keys = _warehouse(tmp_path, good_result)
+    path, files = _warehouse(tmp_path, good_result)
     _sql(
         path,
         "update raw.backlinks set domain_rating = 250.0 where row_number = 2",
@@ -153,7 +153,7 @@ def test_what_landing_would_have_quarantined_fails_a_blocking_expectation(tmp_pa
         "update raw.backlinks set vendor_first_seen = date '2099-01-01' where row_number = 5",
         "update audit.ingest_files set rows_read = rows_read + 1",
     )
-    report = suites.validate_batch(path, "backlinks", keys, TODAY)
+    report = suites.validate_batch(path, "backlinks", files, TODAY)
     assert (report.passed, report.severity) == (False, suites.ERROR)
     by_severity = {(f.severity, f.rule) for f in report.failures}
     assert by_severity == {
@@ -171,9 +171,9 @@ def test_what_landing_would_have_quarantined_fails_a_blocking_expectation(tmp_pa
 
 
 def test_a_column_of_the_wrong_type_fails_the_schema_suite(tmp_path, good_result):
-    path, keys = _warehouse(tmp_path, good_result)
+    path, files = _warehouse(tmp_path, good_result)
     _sql(path, "alter table raw.backlinks alter domain_rating type varchar")
-    report = suites.validate_batch(path, "backlinks", keys, TODAY)
+    report = suites.validate_batch(path, "backlinks", files, TODAY)
     failures = {f.rule: f.describe() for f in report.failures}
     assert report.severity == suites.ERROR and set(failures) == {"domain_rating is DOUBLE", "domain_rating within 0–100"}
     assert failures["domain_rating is DOUBLE"] == "domain_rating is DOUBLE (e.g. observed VARCHAR)"
@@ -181,9 +181,9 @@ def test_a_column_of_the_wrong_type_fails_the_schema_suite(tmp_path, good_result
 
 
 def test_an_oddity_fails_with_warning_severity_only(tmp_path, good_result):
-    path, keys = _warehouse(tmp_path, good_result)
+    path, files = _warehouse(tmp_path, good_result)
     _sql(path, "update raw.backlinks set vendor_first_seen = date '2026-09-30' where row_number = 1")
-    report = suites.validate_batch(path, "backlinks", keys, TODAY)
+    report = suites.validate_batch(path, "backlinks", files, TODAY)
     assert report.severity == suites.WARNING
     assert [f.describe() for f in report.failures] == [
         f"vendor_first_seen ≤ vendor_last_seen: 1 of 5 rows (e.g. vendor_last_seen=2026-09-28, vendor_first_seen=2026-09-30 at {FILE} row 1)"
@@ -193,10 +193,10 @@ def test_an_oddity_fails_with_warning_severity_only(tmp_path, good_result):
 def test_only_the_batch_is_validated(tmp_path, good_result):
     """Rows of files published earlier are not this refresh's business, even when they are odd."""
     other = landed(SEMRUSH + semrush_row("https://other.example.org/"), "semrush/2026-09-01/knifecraft.co.uk-backlinks.csv")
-    path, keys = _warehouse(tmp_path, good_result, other)
+    path, files = _warehouse(tmp_path, good_result, other)
     _sql(path, f"update raw.backlinks set rel = 'dofollow' where file_sha256 = '{other.audit['sha256']}'")
-    assert suites.validate_batch(path, "backlinks", keys[:1], TODAY).passed
-    assert not suites.validate_batch(path, "backlinks", keys, TODAY).passed
+    assert suites.validate_batch(path, "backlinks", files[:1], TODAY).passed
+    assert not suites.validate_batch(path, "backlinks", files, TODAY).passed
 
 
 def test_the_gx_engine_keeps_results_a_closed_connection_would_discard(tmp_path, good_result):

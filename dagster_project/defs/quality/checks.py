@@ -56,8 +56,7 @@ def _batch_check(kind: str) -> dg.AssetChecksDefinition:
             files = batch.files(con, kind, published)
         if files.height == 0:
             return dg.AssetCheckResult(passed=True, metadata={"reason": f"no new {kind} files in this refresh"})
-        keys = [suites.batch_key(name, sha) for name, sha in files.select("file_name", "sha256").iter_rows()]
-        report = suites.validate_batch(path, kind, keys, _today())
+        report = suites.validate_batch(path, kind, files.select("file_name", "sha256").rows(), _today())
         context.log.info(f"{kind}: {report.metadata()['reason']} ({report.metadata()['gx_seconds']} s)")
         severity = dg.AssetCheckSeverity.ERROR if report.severity == suites.ERROR else dg.AssetCheckSeverity.WARN
         return dg.AssetCheckResult(passed=report.passed, severity=severity, metadata=report.metadata())
