@@ -139,3 +139,15 @@ def test_second_refresh_is_a_fast_no_op(sample_refresh):
     assert "Nothing new" in again.stdout
     assert sample_refresh.query("select count(*) from marts.fct_backlinks")[0][0] == before
     assert sample_refresh.query("select count(*) from audit.ingest_files where status = 'duplicate'")[0][0] == 0
+
+
+def test_a_first_build_finds_the_project_parsed_alongside_landing(sample_refresh):
+    """A fresh warehouse has no dbt parse cache; the refresh parses while files land, so the dbt
+    build itself does not parse the whole project again (defs/dbt/parse_ahead.py)."""
+    logs = sample_refresh.warehouse.parent / "logs"
+    assert "dbt parse started alongside landing" in (logs / "warehouse-last-run.log").read_text()
+    build = [line for line in (logs / "warehouse-dbt" / "dbt.log").read_text().splitlines() if '"invocation_id"' in line]
+    build_id = build[-1].split('"invocation_id": "')[1].split('"')[0]  # the last invocation: dbt build
+    of_build = [line for line in build if build_id in line]
+    assert any("dbt build" in line for line in of_build)
+    assert not any("Unable to do partial parsing" in line for line in of_build)

@@ -12,6 +12,7 @@ from pydantic import Field
 from dagster_project import generations, progress
 from dagster_project import warehouse as wh
 from dagster_project.defs.automation.partitions import SINGLE_RUN, Bounds, snapshot_partitions, window_vars
+from dagster_project.defs.dbt import parse_ahead
 from dagster_project.defs.dbt.build_args import dbt_build_args, environment, needs_full_refresh, window_env
 from dagster_project.fingerprint import warehouse_fingerprint
 from dagster_project.defs.dbt.project import DbtCli, dbt_project, translator
@@ -48,6 +49,7 @@ def warehouse_models(
     # raise_on_error=False: a failing data test must surface as a failed asset check (and a
     # non-zero CLI exit), not as a crashed step that hides which tests failed. One target folder
     # per warehouse (artifacts and dbt.log of its last run), not one more per run under dbt/target.
+    parse_ahead.finish(warehouse.paths.dbt_target)  # a first build's parse, run while files landed
     with environment(window_env(vars)):
         invocation = dbt.cli(
             dbt_build_args(full), context=context, raise_on_error=False, target_path=warehouse.paths.dbt_target

@@ -13,8 +13,16 @@ from pydantic import Field
 
 from dagster_project import generations, progress
 from dagster_project import warehouse as wh
-from dagster_project.defs.automation.partitions import SINGLE_RUN, Bounds, snapshot_partitions, window_selector
-from dagster_project.defs.dbt.project import dbt_project
+from dagster_project.defs.automation.partitions import (
+    SINGLE_RUN,
+    Bounds,
+    snapshot_partitions,
+    window_selector,
+    window_vars,
+)
+from dagster_project.defs.dbt import parse_ahead
+from dagster_project.defs.dbt.build_args import window_env
+from dagster_project.defs.dbt.project import DbtCli, dbt_project
 from dagster_project.defs.resources import WarehouseResource
 from dagster_project.loader import ingest_inbox
 
@@ -50,13 +58,18 @@ class LandingConfig(dg.Config):
     partitions_def=snapshot_partitions,
     backfill_policy=SINGLE_RUN,
 )
-def landed_exports(context: dg.AssetExecutionContext, config: LandingConfig, warehouse: WarehouseResource):
+def landed_exports(
+    context: dg.AssetExecutionContext, config: LandingConfig, warehouse: WarehouseResource, dbt: DbtCli
+):
     """Recognise, parse, normalise and land the new files of the run's snapshot dates (idempotent by sha256)."""
     paths = warehouse.paths
     folder = Path(config.archive).expanduser().resolve() if config.archive else paths.inbox
     if not folder.is_dir():
         raise dg.Failure(description=f"folder of exports not found: {folder}", allow_retries=False)
     start, end = context.partition_key_range.start, context.partition_key_range.end
+    if context.job_def.executor_def.name in parse_ahead.IN_PROCESS_EXECUTORS:  # the dbt step can wait for it
+        if parse_ahead.start(dbt, paths.dbt_target, window_env(window_vars(start, end, Bounds.now()))):
+            context.log.info(f"dbt parse started alongside landing (a first build of this warehouse): {paths.dbt_target}")
     settings = warehouse.load_config()
     build, how = wh.start_build(paths.warehouse, generations.incremental_scopes(dbt_project().manifest_path))
     context.log.info(f"build file {build}: {how}")
