@@ -29,7 +29,16 @@ thresholds as (
     select * from {{ ref('stg_config__thresholds') }}
 ),
 
--- the texts of every link with the weights of their fields
+-- the host without its last label, letters and digits only: www.knife-corner.co.uk -> wwwknifecornerco
+-- (once per host, not once per link)
+host_texts as (
+    select
+        source_host,
+        {{ regexp_replace_all(regexp_replace_all('lower(source_host)', "'[.][^.]*$'", "''"), "'[^a-z0-9]'", "''") }} as host_text
+    from (select distinct source_host from link_attributes) as hosts
+),
+
+-- the texts of every link with the weights of their fields (one row per link)
 link_texts as (
     select
         link_attributes.link_id,
@@ -39,8 +48,7 @@ link_texts as (
         {{ url_path('link_state.source_url') }} as url_path,
         link_attributes.vendor_topic,
         link_attributes.anchor,
-        -- the host without its last label, letters and digits only: www.knife-corner.co.uk -> wwwknifecornerco
-        {{ regexp_replace_all(regexp_replace_all('lower(link_attributes.source_host)', "'[.][^.]*$'", "''"), "'[^a-z0-9]'", "''") }} as host_text,
+        host_texts.host_text,
         thresholds.topic_weight_title,
         thresholds.topic_weight_path,
         thresholds.topic_weight_vendor,
@@ -49,12 +57,14 @@ link_texts as (
     from link_attributes
     inner join link_state
         on link_attributes.link_id = link_state.link_id
+    left join host_texts
+        on link_attributes.source_host = host_texts.source_host
     cross join thresholds
     where link_attributes.source_domain is not null
 ),
 
 hits as (
-    {{ topic_hits('link_texts', ['link_id', 'source_url_key', 'source_domain'], link_topic_fields(), 'topics') }}
+    {{ topic_hits('link_texts', ['link_id', 'source_url_key', 'source_domain'], link_topic_fields(), 'topics', one_row_per_key=true) }}
 ),
 
 final as (
