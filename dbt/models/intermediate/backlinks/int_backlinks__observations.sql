@@ -13,7 +13,9 @@
 {{ incremental_by('sources') }}
 with
 
-snapshot_observations as (
+-- read by several CTEs below; inlined so each reads only its rows and columns (a materialised
+-- copy of every observation cost more than the whole rest of the model)
+snapshot_observations as {{ inlined_cte() }} (
     select * from {{ changed_rows(ref('int_backlinks__snapshot_observations')) }}
 ),
 
@@ -39,7 +41,7 @@ source_spellings as (
     ) as greatest_spellings
 ),
 
-spelled as (
+targeted as (
     select
         -- ids
         snapshot_observations.site_domain,
@@ -90,26 +92,88 @@ spelled as (
         on snapshot_observations.source_url_key = source_spellings.source_url_key
     left join target_spellings
         on snapshot_observations.target_url_key = target_spellings.target_url_key
-),
-
-targeted as (
-    select * from spelled where target_url_key is not null
+    where snapshot_observations.target_url_key is not null
 ),
 
 untargeted as (
-    select * from spelled where target_url_key is null
+    select
+        -- ids
+        snapshot_observations.site_domain,
+        snapshot_observations.source_url_key,
+        snapshot_observations.target_url_key,
+        source_spellings.source_url,
+        cast(null as {{ dbt.type_string() }}) as target_url,
+        snapshot_observations.source_tool,
+        snapshot_observations.snapshot_date,
+        snapshot_observations.site_role,
+        source_spellings.source_host,
+        snapshot_observations.source_domain,
+        cast(null as {{ dbt.type_string() }}) as target_host,
+        snapshot_observations.target_domain,
+        snapshot_observations.export_type,
+        -- attributes
+        snapshot_observations.anchor,
+        snapshot_observations.page_title,
+        snapshot_observations.rel,
+        snapshot_observations.language,
+        snapshot_observations.source_ip,
+        snapshot_observations.vendor_topic,
+        snapshot_observations.is_image,
+        snapshot_observations.is_sitewide,
+        snapshot_observations.is_content,
+        snapshot_observations.is_redirect,
+        snapshot_observations.is_spam,
+        snapshot_observations.vendor_is_lost,
+        -- numerics
+        snapshot_observations.raw_rows,
+        snapshot_observations.files_count,
+        snapshot_observations.external_links,
+        snapshot_observations.domain_rating,
+        snapshot_observations.url_rating,
+        snapshot_observations.domain_authority,
+        snapshot_observations.page_authority,
+        snapshot_observations.spam_score,
+        snapshot_observations.trust_flow,
+        snapshot_observations.citation_flow,
+        snapshot_observations.ascore,
+        snapshot_observations.vendor_toxicity,
+        -- timestamps
+        snapshot_observations.vendor_first_seen,
+        snapshot_observations.vendor_last_seen,
+        snapshot_observations.vendor_lost_at
+    from snapshot_observations
+    inner join source_spellings
+        on snapshot_observations.source_url_key = source_spellings.source_url_key
+    where snapshot_observations.target_url_key is null
+),
+
+-- the observations with a target from the source pages that have rows without one: the only
+-- ones the untargeted rows are matched against (most pages have none)
+targeted_of_untargeted_sources as (
+    select
+        site_domain,
+        source_url_key,
+        target_url_key,
+        target_domain,
+        source_tool,
+        snapshot_date
+    from snapshot_observations
+    where target_url_key is not null
+        and source_url_key in (select source_url_key from untargeted)
 ),
 
 -- every link (with a target) any tool ever reported, to attach untargeted rows to
 known_links as (
     select distinct
-        site_domain,
-        source_url_key,
-        target_url_key,
-        target_url,
-        target_host,
-        target_domain
-    from targeted
+        targeted_of_untargeted_sources.site_domain,
+        targeted_of_untargeted_sources.source_url_key,
+        targeted_of_untargeted_sources.target_url_key,
+        target_spellings.target_url,
+        target_spellings.target_host,
+        targeted_of_untargeted_sources.target_domain
+    from targeted_of_untargeted_sources
+    left join target_spellings
+        on targeted_of_untargeted_sources.target_url_key = target_spellings.target_url_key
 ),
 
 untargeted_resolved as (
@@ -175,7 +239,7 @@ combined as (
     from untargeted_resolved
     where not exists (
         select 1
-        from targeted
+        from targeted_of_untargeted_sources as targeted
         where targeted.site_domain = untargeted_resolved.site_domain
             and targeted.source_url_key = untargeted_resolved.source_url_key
             and targeted.target_url_key = untargeted_resolved.target_url_key
