@@ -8,3 +8,18 @@
     {%- endfor -%}
     {{ dbt.hash(dbt.concat(parts)) }}
 {%- endmacro %}
+
+
+{#- A cheap hash of several columns, for routing rows (e.g. "is this row alone in its group?"),
+    never as a key: callers must stay correct when two different column tuples collide. -#}
+{% macro routing_hash(columns) -%}
+    {{ return(adapter.dispatch('routing_hash', 'backlink_warehouse')(columns)) }}
+{%- endmacro %}
+
+{% macro duckdb__routing_hash(columns) -%}
+    hash({{ columns | join(', ') }})
+{%- endmacro %}
+
+{% macro default__routing_hash(columns) -%}
+    {{ surrogate_key(columns) }}
+{%- endmacro %}
