@@ -11,7 +11,8 @@
 {{ incremental_by('sources') }}
 with
 
-observations as (
+-- read twice; inlined so each reads only the columns it needs
+observations as {{ inlined_cte() }} (
     select * from {{ changed_rows(ref('int_backlinks__observations')) }}
 ),
 
@@ -19,14 +20,16 @@ series_state as (
     select * from {{ changed_rows(ref('int_backlinks__series_state')) }}
 ),
 
+-- link_id is a hash of (site, source URL, target URL): grouping by it is the same grouping,
+-- with one key to hash instead of four long texts
 per_tool as (
     select
         -- ids
         link_id,
-        site_domain,
-        source_url_key,
-        source_url,
-        target_url,
+        min(site_domain) as site_domain,
+        min(source_url_key) as source_url_key,
+        min(source_url) as source_url,
+        min(target_url) as target_url,
         source_tool,
         -- numerics
         count(*) as snapshot_count,
@@ -34,9 +37,12 @@ per_tool as (
         min(snapshot_date) as first_snapshot_date,
         max(snapshot_date) as last_snapshot_date,
         max(case when not vendor_is_lost then snapshot_date end) as last_live_snapshot_date,
-        min(vendor_first_seen) as vendor_first_seen
+        min(vendor_first_seen) as vendor_first_seen,
+        -- the latest observation's flags when it is the only one (most links: no join below)
+        {{ any_true('vendor_is_lost') }} as only_vendor_is_lost,
+        max(vendor_lost_at) as only_vendor_lost_at
     from observations
-    group by link_id, site_domain, source_url_key, source_url, target_url, source_tool
+    group by link_id, source_tool
 ),
 
 -- an absence stands only when the tool did not report the link again in any of its exports
@@ -53,7 +59,8 @@ tool_absence as (
     group by per_tool.link_id, per_tool.source_tool
 ),
 
-latest_observation as (
+-- the latest observation of every (link, tool): its only one, else the one of the last snapshot
+latest_of_several as (
     select
         observations.link_id,
         observations.source_tool,
@@ -64,6 +71,25 @@ latest_observation as (
         on observations.link_id = per_tool.link_id
         and observations.source_tool = per_tool.source_tool
         and observations.snapshot_date = per_tool.last_snapshot_date
+    where per_tool.snapshot_count > 1
+),
+
+latest_observation as (
+    select
+        per_tool.link_id,
+        per_tool.source_tool,
+        case
+            when per_tool.snapshot_count = 1 then per_tool.only_vendor_is_lost
+            else latest_of_several.vendor_is_lost
+        end as vendor_is_lost,
+        case
+            when per_tool.snapshot_count = 1 then per_tool.only_vendor_lost_at
+            else latest_of_several.vendor_lost_at
+        end as vendor_lost_at
+    from per_tool
+    left join latest_of_several
+        on per_tool.link_id = latest_of_several.link_id
+        and per_tool.source_tool = latest_of_several.source_tool
 ),
 
 final as (
