@@ -24,69 +24,63 @@ thresholds as (
     select * from {{ ref('stg_config__thresholds') }}
 ),
 
--- the last snapshot of each series that had the link
+-- the last snapshot of each series that had the link; link_id is a hash of (site, source URL,
+-- target URL), so grouping by it leaves the site and source key out of the hashed key
 link_series as (
     select
         link_id,
-        site_domain,
-        source_url_key,
+        min(site_domain) as site_domain,
+        min(source_url_key) as source_url_key,
         source_domain,
         source_tool,
         coalesce(export_type, '') as export_type,
         max(snapshot_date) as last_series_snapshot_date
     from observations
-    group by link_id, site_domain, source_url_key, source_domain, source_tool, coalesce(export_type, '')
+    group by link_id, source_domain, source_tool, coalesce(export_type, '')
 ),
 
-with_size as (
+-- every snapshot of a series with the first later, complete-enough snapshot of the same series
+-- (absent_at): a link whose last snapshot of the series this is is absent from that one. Per
+-- snapshot rather than per link: a handful of rows instead of one join and group per link.
+series_absences as (
     select
-        link_series.*,
-        last_with_link.snapshot_links as last_snapshot_links
-    from link_series
-    inner join series_snapshots as last_with_link
-        on link_series.site_domain = last_with_link.site_domain
-        and link_series.source_tool = last_with_link.source_tool
-        and link_series.export_type = last_with_link.export_type
-        and link_series.last_series_snapshot_date = last_with_link.snapshot_date
-),
-
--- the first later, complete-enough snapshot of the same series: the link is absent from it
-absences as (
-    select
-        with_size.link_id,
-        with_size.source_tool,
-        with_size.export_type,
+        series.site_domain,
+        series.source_tool,
+        series.export_type,
+        series.snapshot_date,
+        series.snapshot_links,
         min(later.snapshot_date) as absent_at
-    from with_size
-    inner join series_snapshots as later
-        on with_size.site_domain = later.site_domain
-        and with_size.source_tool = later.source_tool
-        and with_size.export_type = later.export_type
-        and later.snapshot_date > with_size.last_series_snapshot_date
+    from series_snapshots as series
     cross join thresholds
-    where later.snapshot_links >= thresholds.lost_min_snapshot_ratio * with_size.last_snapshot_links
-    group by with_size.link_id, with_size.source_tool, with_size.export_type
+    left join series_snapshots as later
+        on series.site_domain = later.site_domain
+        and series.source_tool = later.source_tool
+        and series.export_type = later.export_type
+        and later.snapshot_date > series.snapshot_date
+        and later.snapshot_links >= thresholds.lost_min_snapshot_ratio * series.snapshot_links
+    group by series.site_domain, series.source_tool, series.export_type, series.snapshot_date, series.snapshot_links
 ),
 
 final as (
     select
         -- ids
-        with_size.link_id,
-        with_size.site_domain,
-        with_size.source_url_key,
-        with_size.source_domain,
-        with_size.source_tool,
-        with_size.export_type,
+        link_series.link_id,
+        link_series.site_domain,
+        link_series.source_url_key,
+        link_series.source_domain,
+        link_series.source_tool,
+        link_series.export_type,
         -- numerics
-        with_size.last_snapshot_links,
+        series_absences.snapshot_links as last_snapshot_links,
         -- timestamps
-        with_size.last_series_snapshot_date,
-        absences.absent_at
-    from with_size
-    left join absences
-        on with_size.link_id = absences.link_id
-        and with_size.source_tool = absences.source_tool
-        and with_size.export_type = absences.export_type
+        link_series.last_series_snapshot_date,
+        series_absences.absent_at
+    from link_series
+    inner join series_absences
+        on link_series.site_domain = series_absences.site_domain
+        and link_series.source_tool = series_absences.source_tool
+        and link_series.export_type = series_absences.export_type
+        and link_series.last_series_snapshot_date = series_absences.snapshot_date
 )
 
 select * from final
