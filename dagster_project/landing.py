@@ -179,10 +179,12 @@ def land_bytes(relative_path: str, data: bytes, config: Config, modified: dt.dat
         lineage["site_hint"] = pl.coalesce(hint, pl.lit(folder_site))
     landed_rows = schema.conform(good.with_columns(**lineage), parsed.kind).collect()
 
+    bad = bad.select("row_number", pl.col("_reason").alias("reason"))
     quarantine = pl.concat(
         [
             parsed.rejected.select("row_number", "reason", "raw"),
-            bad.select("row_number", pl.col("_reason").alias("reason"), "raw"),
+            # the original text of the (usually few) quarantined rows only
+            bad.with_columns(parsed.raw_of(bad.get_column("row_number")) if bad.height else pl.lit(None, pl.String).alias("raw")),
         ]
     ).select(
         pl.lit(sha).alias("file_sha256"),

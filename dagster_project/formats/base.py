@@ -53,9 +53,9 @@ class ParsedExport:
     format_name: str
     kind: str
     source_tool: str
-    # "row_number" (1-based data row), "raw" (the row's original text, for quarantine) and any
-    # subset of the kind's canonical columns (schema.KINDS[kind]); host/domain columns are
-    # derived later by the landing step.
+    # "row_number" (1-based data row), any subset of the kind's canonical columns
+    # (schema.KINDS[kind]) and "raw" (the row's original text, for quarantine) unless `raw_lookup`
+    # finds it on demand; host/domain columns are derived later by the landing step.
     rows: pl.DataFrame
     # Rows the reader could not use: "row_number", "reason", "raw".
     rejected: pl.DataFrame = field(
@@ -63,6 +63,23 @@ class ParsedExport:
     )
     snapshot_hint: dt.date | None = None  # date implied by the contents, if any
     notes: list[str] = field(default_factory=list)  # non-fatal observations worth showing a user
+    # row numbers -> their original text, in the same order: the text reader keeps no "raw" column
+    # (a copy of the whole file) and finds the text of the few quarantined rows when asked
+    raw_lookup: Callable[[pl.Series], pl.Series] | None = None
+
+    def raw_of(self, row_numbers: pl.Series) -> pl.Series:
+        """The original text of the rows with these numbers (repeats allowed), in the same order."""
+        if self.raw_lookup is not None:
+            return self.raw_lookup(row_numbers).alias("raw")
+        texts = self.rows.select("row_number", "raw").unique("row_number", keep="first")
+        found = row_numbers.to_frame("row_number").join(texts, on="row_number", how="left", maintain_order="left")
+        return found.get_column("raw")
+
+    def rows_with_raw(self) -> pl.DataFrame:
+        """`rows` with their "raw" text (for tests and small files: it copies every row's text)."""
+        if "raw" in self.rows.columns:
+            return self.rows
+        return self.rows.with_columns(self.raw_of(self.rows.get_column("row_number")))
 
     @property
     def rows_read(self) -> int:

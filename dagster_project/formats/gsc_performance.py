@@ -240,7 +240,7 @@ def _read(data: bytes, file_name: str) -> ParsedExport:
             notes.append(f"{name}: {what}" + (f" ({parsed.notes[0]})" if what == "not recognised" else ""))
             continue
         key, reason = _KEYS[parsed.format_name]
-        good, bad = c.reject_where(parsed.rows, pl.col(key).is_null(), reason)
+        good, bad = c.reject_where(parsed.rows_with_raw(), pl.col(key).is_null(), reason)
         # one row_number sequence for the whole ZIP, table after table
         size = int(
             max(parsed.rows.get_column("row_number").max() or 0, parsed.rejected.get_column("row_number").max() or 0)

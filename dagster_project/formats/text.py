@@ -20,6 +20,7 @@ from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass
 
 import charset_normalizer
+import numpy as np
 import polars as pl
 import pyarrow as pa
 import pyarrow.csv as pacsv
@@ -35,7 +36,6 @@ SAMPLE_ROWS = 20  # rows shown to a content-checked format (`SampledTableFormat`
 UTF8_REPLACED = "utf-8 (undecodable bytes replaced)"
 _REPLACEMENT = "\ufffd"
 _BLOCK_SIZE = 4 << 20
-_RAW = "__raw__"  # the reader's row text while the vendor's columns (Ahrefs has a "Raw") are beside it
 
 
 @dataclass(frozen=True)
@@ -320,24 +320,98 @@ def _split_fields(body: _Body, n_columns: int, delimiter: str) -> tuple[pl.DataF
     return frame, invalid
 
 
-def _physical_lines(body: _Body, expected: int) -> pl.Series | None:
-    """Each non-blank physical line, when every record is exactly one line (else None).
+def _stream_rows(
+    body: _Body, columns: list[str], parse: pacsv.ParseOptions, positions: np.ndarray, **convert
+) -> tuple[pa.Table, int]:
+    """(the rows at `positions` (0-based, ascending, unique) of the body as pyarrow splits it, the
+    number of rows it holds). Streams block by block, so only the wanted rows are kept."""
+    block_size = _BLOCK_SIZE
+    while True:
+        found, seen = [], 0
+        try:
+            reader = pacsv.open_csv(
+                pa.py_buffer(body.view),
+                read_options=pacsv.ReadOptions(column_names=columns, use_threads=False, block_size=block_size),
+                parse_options=parse,
+                convert_options=pacsv.ConvertOptions(column_types=dict.fromkeys(columns, pa.string()), **convert),
+            )
+            for batch in reader:
+                lo, hi = np.searchsorted(positions, [seen, seen + batch.num_rows])
+                if hi > lo:
+                    found.append(batch.take(pa.array(positions[lo:hi] - seen)))
+                seen += batch.num_rows
+        except pa.ArrowInvalid as exc:
+            if "Empty CSV" in str(exc):
+                break
+            if "straddl" in str(exc) and block_size <= len(body.view):  # as in _arrow_read
+                block_size = len(body.view) + 1
+                continue
+            raise
+        break
+    schema = pa.schema([(c, pa.string()) for c in columns])
+    return pa.Table.from_batches(found, schema=schema), seen
 
-    Gives the rows' original text for quarantine in one more pyarrow pass; with multi-line
-    cells the counts differ and the caller re-joins the fields instead."""
-    if body.contains(b"\x1f"):
-        return None
-    parse = pacsv.ParseOptions(delimiter="\x1f", quote_char=False, newlines_in_values=False)
-    table = _arrow_read(body, ["raw"], parse, use_threads=True, check_utf8=False, **_SPLIT_CONVERT)
-    if table is None or table.num_rows != expected:
-        return None
-    lines = pl.from_arrow(table["raw"])
-    assert isinstance(lines, pl.Series)
-    return lines
+
+@dataclass(frozen=True)
+class _RawLines:
+    """A data row's original text, found only for the row numbers asked for (the quarantined ones).
+
+    One more streaming pyarrow pass over the body: its non-blank physical lines, when every record
+    is exactly one line (line i is row i); with multi-line cells the counts differ and the row's
+    fields are re-joined with the delimiter instead. Rows with the wrong field count never get
+    here: pyarrow hands over their text while splitting."""
+
+    body: _Body
+    delimiter: str
+    n_columns: int
+    total: int  # data rows read, any shape
+    good_numbers: pl.Series  # row_number of each well-shaped row, in file order
+
+    def __call__(self, row_numbers: pl.Series) -> pl.Series:
+        wanted = row_numbers.cast(pl.Int64).unique().sort()
+        texts = self._lines(wanted)
+        if texts is None:
+            texts = self._rejoined(wanted)
+        table = pl.DataFrame({"row_number": wanted, "raw": texts}, schema={"row_number": pl.Int64, "raw": pl.String})
+        found = row_numbers.cast(pl.Int64).to_frame("row_number").join(
+            table, on="row_number", how="left", maintain_order="left"
+        )
+        return found.get_column("raw")
+
+    def _lines(self, wanted: pl.Series) -> pl.Series | None:
+        if wanted.len() == 0:
+            return pl.Series([], dtype=pl.String)
+        if self.body.contains(b"\x1f"):
+            return None
+        parse = pacsv.ParseOptions(delimiter="\x1f", quote_char=False, newlines_in_values=False)
+        positions = (wanted - 1).to_numpy()
+        table, lines = _stream_rows(self.body, ["raw"], parse, positions, check_utf8=False, **_SPLIT_CONVERT)
+        if lines != self.total:
+            return None
+        return _series(table.column("raw"))
+
+    def _rejoined(self, wanted: pl.Series) -> pl.Series:
+        index = self.good_numbers.to_frame("row_number").with_row_index("i")
+        positions = wanted.to_frame("row_number").join(index, on="row_number", how="inner")["i"].to_numpy()
+        parse = pacsv.ParseOptions(
+            delimiter=self.delimiter, newlines_in_values=True, invalid_row_handler=lambda _row: "skip"
+        )
+        columns = [f"c{i}" for i in range(self.n_columns)]
+        table, _ = _stream_rows(self.body, columns, parse, positions.astype(np.int64), **_SPLIT_CONVERT)
+        fields = pl.from_arrow(table)
+        assert isinstance(fields, pl.DataFrame)
+        return fields.select(pl.concat_str(columns, separator=self.delimiter)).to_series()
 
 
-def _split_rows(body: _Body, names: list[str], delimiter: str) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """(good rows: names + row_number + _RAW, rows with the wrong field count: row_number/reason/raw)."""
+def _series(array: pa.ChunkedArray) -> pl.Series:
+    series = pl.from_arrow(array)
+    assert isinstance(series, pl.Series)
+    return series.cast(pl.String)
+
+
+def _split_rows(body: _Body, names: list[str], delimiter: str) -> tuple[pl.DataFrame, pl.DataFrame, _RawLines]:
+    """(good rows: names + row_number, rows with the wrong field count: row_number/reason/raw, the
+    original text of any good row on demand)."""
     rejected = pl.DataFrame(schema={"row_number": pl.Int64, "reason": pl.String, "raw": pl.String})
     good, invalid = _split_fields(body, len(names), delimiter)
     good.columns = names
@@ -346,14 +420,10 @@ def _split_rows(body: _Body, names: list[str], delimiter: str) -> tuple[pl.DataF
     if invalid:
         bad_numbers = pl.Series([row.number for row in invalid], dtype=pl.Int64)
         numbers = numbers.filter(~numbers.is_in(bad_numbers.implode()))
-    lines = _physical_lines(body, total)
-    if lines is None:
-        raw = pl.concat_str(names, separator=delimiter)
-    else:  # line i is row i; skip the gather (a copy of every string) when no row was bad
-        raw = lines.gather(numbers - 1) if invalid else lines
-    good = good.with_columns(pl.Series("row_number", numbers), raw.alias(_RAW))
+    good = good.with_columns(pl.Series("row_number", numbers))
+    raw_lines = _RawLines(body, delimiter, len(names), total, numbers)
     if not invalid:
-        return good, rejected
+        return good, rejected, raw_lines
     bad = pl.DataFrame(
         {
             "row_number": [row.number for row in invalid],
@@ -365,21 +435,24 @@ def _split_rows(body: _Body, names: list[str], delimiter: str) -> tuple[pl.DataF
     blank = pl.col("raw").str.replace_all(r'[\s"' + re.escape(delimiter) + "]", "") == ""
     reason = pl.when(blank).then(pl.lit("empty row"))
     reason = reason.otherwise(pl.format("row has {} fields, header has {}", "fields", pl.lit(len(names))))
-    return good, bad.select("row_number", reason=reason, raw="raw")
+    return good, bad.select("row_number", reason=reason, raw="raw"), raw_lines
 
 
 def _unusable(good: pl.DataFrame, names: list[str], header_fields: list[str], replaced: bool) -> pl.DataFrame:
     """Well-shaped rows that still cannot be used: row_number, reason (the first reason wins).
 
-    Cheap tests on two columns (the row text, the first field) pick the candidates; the exact
-    tests run on those only (~0.05 s for a clean million-row file)."""
+    Cheap tests pick the candidates (field lengths, the first field); the exact tests run on
+    those only (~0.05 s for a clean million-row file)."""
     header = [h.strip() for h in header_fields]
+    # A line is at least its fields plus the delimiters, so this keeps every line of <= 4 bytes
+    # per field (room for `" ",`), where blank rows are.
+    length = pl.sum_horizontal([pl.col(n).str.len_bytes() for n in names]) + (len(names) - 1)
     masks = {
-        "short": pl.col(_RAW).str.len_bytes() <= 4 * len(names),  # room for `" ",` per field
+        "short": length <= 4 * len(names),
         "header": pl.col(names[0]).str.contains(header[0], literal=True),
     }
     if replaced:  # U+FFFD stands where decode() met bytes that are not UTF-8
-        masks["undecodable"] = pl.col(_RAW).str.contains(_REPLACEMENT, literal=True)
+        masks["undecodable"] = pl.any_horizontal([pl.col(n).str.contains(_REPLACEMENT, literal=True) for n in names])
     picked = good.select(**masks).select(pl.all().arg_true().implode())
     exact = {
         "undecodable": (pl.lit(True), "undecodable bytes"),
@@ -440,10 +513,11 @@ def _decode_and_find(data: bytes, formats: Sequence[TableFormat]) -> tuple[str, 
 def read_table(data: bytes, file_name: str, formats: Sequence[TableFormat]) -> ParsedExport:
     """Decode, find the header, split the rows and map them with the matching format.
 
-    Returned rows carry "row_number" (1-based data row) and "raw" (the row's original line; the
-    fields re-joined with the delimiter when the file has multi-line cells) next to the format's
-    canonical columns. Rows with the wrong field count, blank rows, repeated header rows and rows
-    with undecodable bytes go to `rejected` with a reason. `snapshot_from_rows` receives the
+    Returned rows carry "row_number" (1-based data row) next to the format's canonical columns;
+    `raw_lookup` gives a row's original line (the fields re-joined with the delimiter when the
+    file has multi-line cells) for the rows that end up quarantined. Rows with the wrong field
+    count, blank rows, repeated header rows and rows with undecodable bytes go to `rejected` with
+    a reason and their raw text. `snapshot_from_rows` receives the
     mapped (canonical) rows. `file_name` is not used to recognise the format (content decides).
 
     UTF-8 files (the common case) are never decoded whole in Python: the head is decoded to find
@@ -471,18 +545,18 @@ def read_table(data: bytes, file_name: str, formats: Sequence[TableFormat]) -> P
 def _parse(fmt: TableFormat, text: str, header_index: int, delimiter: str, body: _Body, encoding: str) -> ParsedExport:
     header_fields = _split_line(_head_lines(text, header_index + 1)[header_index], delimiter)
     names = _unique_names([normalise_header(h) for h in header_fields])
-    good, rejected = _split_rows(body, names, delimiter)
+    good, rejected, raw_lines = _split_rows(body, names, delimiter)
     replaced = encoding == UTF8_REPLACED
     if replaced:  # a row with bad bytes is quarantined for them, whatever its shape
         has_bad = pl.col("raw").str.contains(_REPLACEMENT, literal=True)
         rejected = rejected.with_columns(reason=pl.when(has_bad).then(pl.lit("undecodable bytes")).otherwise("reason"))
     unusable = _unusable(good, names, header_fields, replaced)
     if unusable.height:
-        flagged = good.join(unusable, on="row_number", how="inner").select("row_number", "reason", raw=_RAW)
+        flagged = unusable.with_columns(raw_lines(unusable.get_column("row_number")).alias("raw"))
         rejected = pl.concat([rejected, flagged]).sort("row_number")
         good = good.filter(~pl.col("row_number").is_in(unusable["row_number"].implode()))
 
-    rows = _attach_raw(fmt.to_canonical(good.drop(_RAW)), good.select("row_number", raw=_RAW))
+    rows = fmt.to_canonical(good).drop("raw", strict=False)
     notes = [] if encoding in ("utf-8", "utf-8-sig", "utf-16-le") else [f"decoded as {encoding}"]
     if header_index:
         notes.append(f"header found on line {header_index + 1}")
@@ -495,15 +569,8 @@ def _parse(fmt: TableFormat, text: str, header_index: int, delimiter: str, body:
         rejected=rejected,
         snapshot_hint=snapshot,
         notes=notes,
+        raw_lookup=raw_lines,
     )
-
-
-def _attach_raw(canonical: pl.DataFrame, raw: pl.DataFrame) -> pl.DataFrame:
-    """Put "raw" back next to the mapped rows (by position when the format kept every row in order)."""
-    canonical = canonical.drop("raw", strict=False)
-    if canonical.height == raw.height and canonical["row_number"].equals(raw["row_number"]):
-        return canonical.with_columns(raw["raw"])
-    return canonical.join(raw, on="row_number", how="left", maintain_order="left")
 
 
 # --- helpers for format modules ----------------------------------------------------------------

@@ -18,7 +18,7 @@ DERIVED = {col for triple in DERIVED_HOST_COLUMNS["backlinks"] for col in triple
 def _parse(data: bytes, name: str = "export.csv"):
     parsed = parse_export(data, name)
     assert parsed.kind == "backlinks"
-    rows = parsed.rows
+    rows = parsed.rows_with_raw()
     assert {"row_number", "raw"} <= set(rows.columns)
     assert not DERIVED & set(rows.columns), "host/domain columns are the landing step's job"
     for column in set(rows.columns) - {"row_number", "raw"}:
@@ -27,7 +27,7 @@ def _parse(data: bytes, name: str = "export.csv"):
 
 
 def _row(parsed, n: int = 0) -> dict:
-    return parsed.rows.row(n, named=True)
+    return parsed.rows_with_raw().row(n, named=True)
 
 
 # --- Ahrefs ---------------------------------------------------------------------------------
@@ -96,7 +96,7 @@ def test_ahrefs_utf16_tsv_maps_every_column():
         "domain_rating": 54.0,
         "url_rating": 12.5,
         "is_spam": False,
-        "raw": parsed.rows["raw"][0],
+        "raw": parsed.rows_with_raw()["raw"][0],
     }
     assert parsed.snapshot_hint == dt.date(2026, 10, 1)
 

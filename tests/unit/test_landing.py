@@ -68,6 +68,21 @@ def test_land_semrush_reconciles_and_quarantines_bad_rows():
     assert rows.filter(pl.col("row_number") == 3)["rel"][0] == "nofollow"
 
 
+
+def test_quarantined_rows_keep_their_original_line():
+    lines = SEMRUSH.replace("\n", "\r\n").split("\r\n")
+    landed = land_bytes("semrush/2026-10-01/knifecraft.co.uk-backlinks.csv", SEMRUSH.replace("\n", "\r\n").encode(), CONFIG)
+    raw = dict(zip(landed.quarantine["row_number"], landed.quarantine["raw"], strict=True))
+    assert raw == {2: lines[2], 4: lines[4]}  # the line as written, without its line break
+
+
+def test_quarantined_row_of_a_file_with_multi_line_cells_gets_its_fields_rejoined():
+    header, good, bad, _ = SEMRUSH.split("\n", 3)
+    multi_line = good.replace("Best knives", '"Best\nknives"')
+    landed = land_bytes("semrush/2026-10-01/knifecraft.co.uk-backlinks.csv", f"{header}\n{multi_line}\n{bad}\n".encode(), CONFIG)
+    assert landed.quarantine.select("row_number", "raw").rows() == [(2, bad)]
+    assert landed.rows["page_title"].to_list() == ["Best\nknives"]
+
 def test_unknown_format_is_rejected_with_the_header_named():
     landed = land_bytes("inbox/notes.csv", b"name,colour\nknife,red\n", CONFIG)
     assert landed.audit["status"] == "rejected"

@@ -105,7 +105,7 @@ def test_brand24_sniffs_xlsx_with_mentions_sheet(brand24_bytes):
 
 def test_brand24_source_is_the_mention_url_and_rows_keep_their_number(brand24_bytes):
     parsed = BRAND24.read(brand24_bytes, "export.xlsx")
-    _only_schema_columns(parsed.rows)
+    _only_schema_columns(parsed.rows_with_raw())
     assert parsed.rows["mention_url"].to_list() == [
         "https://blog.example.com/review",
         "https://forum.example.org/t/1",
@@ -220,7 +220,7 @@ def test_talkwalker_values():
 def test_talkwalker_row_without_url_is_kept_not_dropped():
     # A TableFormat has no reject channel (see the report); the row stays, with a null URL.
     parsed = read_table(TALKWALKER_CSV.encode(), "talkwalker.csv", MENTION_TABLES)
-    _only_schema_columns(parsed.rows)
+    _only_schema_columns(parsed.rows_with_raw())
     assert parsed.rows_read == 3
     assert parsed.rows["mention_url"].to_list()[2] is None
     assert parsed.snapshot_hint == dt.date(2026, 9, 2)
@@ -236,7 +236,7 @@ def test_mention_com_accepts_aliases():
     )
     parsed = read_table(data, "mention_export.csv", MENTION_TABLES)
     assert parsed.format_name == "mention_com_mentions"
-    _only_schema_columns(parsed.rows)
+    _only_schema_columns(parsed.rows_with_raw())
     row = parsed.rows.row(0, named=True)
     assert row["mention_url"] == "https://tv.example/k"
     assert row["content"] == "We saw <the> knives"
@@ -258,7 +258,7 @@ def test_alerts_sniff_is_specific_to_google_atom():
 
 def test_alerts_keep_the_wrapped_link_and_strip_html():
     parsed = ALERTS.read(ALERTS_FEED, "alerts.xml")
-    _only_schema_columns(parsed.rows)
+    _only_schema_columns(parsed.rows_with_raw())
     first = parsed.rows.row(0, named=True)
     assert first["mention_url"].startswith("https://www.google.com/url?rct=j&sa=t&url=https://blog.example.com/")
     assert first["title"] == "Best KnifeCraft chef knives & more"

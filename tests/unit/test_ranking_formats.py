@@ -56,7 +56,7 @@ GSC_EN = {
 
 def test_gsc_zip_tables_become_keyword_url_and_date_rows():
     parsed = GSC_PERFORMANCE.read(_zip(GSC_EN), "Performance-on-Search-2026-09-01.zip")
-    _only_schema_columns(parsed.rows)
+    _only_schema_columns(parsed.rows_with_raw())
     rows = parsed.rows
     assert rows.filter(pl.col("keyword").is_not_null())["keyword"].to_list() == ["chef knife", "santoku"]
     assert rows.filter(pl.col("url").is_not_null())["url"].to_list() == ["https://www.knifecraft.co.uk/chef"]
@@ -138,7 +138,7 @@ def test_gsc_query_row_without_query_is_rejected():
         _zip({**GSC_EN, "Queries.csv": "Top queries,Clicks,Impressions,CTR,Position\n,1,2,50%,3\n"}), "p.zip"
     )
     assert parsed.rejected.select("row_number", "reason").rows() == [(1, "empty query")]
-    _only_schema_columns(parsed.rows)
+    _only_schema_columns(parsed.rows_with_raw())
 
 
 def test_gsc_zip_bomb_is_rejected_before_inflating():
@@ -209,7 +209,7 @@ def test_gsc_api_two_keys_default_to_query_and_page():
     data = json.dumps({"rows": API_ROWS, "responseAggregationType": "byPage"}).encode()
     assert GSC_API.sniff(data, "sa.json")
     parsed = GSC_API.read(data, "sa.json")
-    _only_schema_columns(parsed.rows)
+    _only_schema_columns(parsed.rows_with_raw())
     first = parsed.rows.row(0, named=True)
     assert (first["keyword"], first["url"], first["ctr"], first["position"]) == (
         "chef knife",
@@ -278,7 +278,7 @@ def test_semrush_organic_positions_with_array_trends_and_timestamp():
         RANKING_TABLES,
     )
     assert parsed.format_name == "semrush_organic_positions"
-    _only_schema_columns(parsed.rows)
+    _only_schema_columns(parsed.rows_with_raw())
     chef = parsed.rows.row(0, named=True)
     assert (chef["position"], chef["previous_position"], chef["search_volume"]) == (3.0, 5.0, 22200.0)
     assert chef["ranking_date"] == dt.date(2026, 9, 15) and chef["url"] == "https://www.knifecraft.co.uk/chef"
@@ -310,7 +310,7 @@ SEMRUSH_TRACKING = (
 def test_semrush_position_tracking_wide_is_unpivoted_per_target_and_day():
     parsed = read_table(SEMRUSH_TRACKING.encode(), "knifecraft_rankings.csv", RANKING_TABLES)
     assert parsed.format_name == "semrush_position_tracking"
-    _only_schema_columns(parsed.rows)
+    _only_schema_columns(parsed.rows_with_raw())
     chef = parsed.rows.filter(pl.col("keyword") == "chef knife")
     assert chef.select("site_hint", "ranking_date", "position", "url").rows() == [
         ("bladeworks.com", dt.date(2026, 9, 3), 1.0, "https://bladeworks.com/k"),
@@ -322,7 +322,8 @@ def test_semrush_position_tracking_wide_is_unpivoted_per_target_and_day():
 
 
 def test_semrush_position_tracking_dash_is_not_ranking_and_raw_is_the_source_line():
-    rows = read_table(SEMRUSH_TRACKING.encode(), "t.csv", RANKING_TABLES).rows.filter(pl.col("keyword") == "gyuto")
+    parsed = read_table(SEMRUSH_TRACKING.encode(), "t.csv", RANKING_TABLES)
+    rows = parsed.rows_with_raw().filter(pl.col("keyword") == "gyuto")
     assert rows.height == 3
     assert rows["position"].is_null().all() and rows["url"].is_null().all()
     assert rows["row_number"].unique().to_list() == [2]
@@ -346,7 +347,7 @@ def test_ahrefs_organic_keywords_comparison_utf16_tsv():
     data = b"\xff\xfe" + AHREFS_COMPARISON.encode("utf-16-le")
     parsed = read_table(data, "knifecraft.co.uk-organic-keywords-subdo_2026-09-15_10-00-00.csv", RANKING_TABLES)
     assert parsed.format_name == "ahrefs_organic_keywords"
-    _only_schema_columns(parsed.rows)
+    _only_schema_columns(parsed.rows_with_raw())
     assert parsed.rows.select("keyword", "position", "previous_position", "url", "search_volume").rows() == [
         ("chef knife", 3.0, 5.0, "https://www.knifecraft.co.uk/chef", 22200.0),
         ("lost keyword", None, 8.0, None, 100.0),  # no longer ranking: current is empty
@@ -374,7 +375,7 @@ def test_ranking_row_without_keyword_is_kept_not_dropped():
     # A TableFormat has no reject channel (see the report); the row stays, with a null keyword.
     data = "Keyword,Volume,KD,Current position,Current URL\n,10,1,3,https://ex.com/a\nknife,10,1,3,https://ex.com/b\n"
     parsed = read_table(data.encode(), "k.csv", RANKING_TABLES)
-    _only_schema_columns(parsed.rows)
+    _only_schema_columns(parsed.rows_with_raw())
     assert parsed.rows["keyword"].to_list() == [None, "knife"]
 
 

@@ -142,7 +142,7 @@ def test_sampled_format_needs_its_rows_to_agree():
 
 def test_rows_keep_row_number_and_original_text():
     parsed = _read(b"a,b,c\r\n1,2,3\r\n4,5,6\r\n")
-    assert parsed.rows.select("row_number", "a", "raw").rows() == [(1, "1", "1,2,3"), (2, "4", "4,5,6")]
+    assert parsed.rows_with_raw().select("row_number", "a", "raw").rows() == [(1, "1", "1,2,3"), (2, "4", "4,5,6")]
     assert parsed.rejected.height == 0
 
 
@@ -175,7 +175,15 @@ def test_multi_line_cell_stays_one_row():  # §9.12
     parsed = _read(b'a,b,c\n1,"line one\nline two",3\n4,5,6\n')
     assert parsed.rows["b"].to_list() == ["line one\nline two", "5"]
     assert parsed.rows["row_number"].to_list() == [1, 2]
-    assert parsed.rows["raw"][0] == "1,line one\nline two,3"  # fields re-joined when lines != rows
+    assert parsed.rows_with_raw()["raw"][0] == "1,line one\nline two,3"  # fields re-joined when lines != rows
+
+
+def test_raw_lookup_returns_each_asked_row_in_the_order_asked():
+    parsed = _read(b"a,b,c\r\n1,2,3\r\n\r\n4,5\r\n6,7,8\r\n9,10,11\r\n")  # a blank line, a short row
+    assert parsed.rows["row_number"].to_list() == [1, 3, 4]
+    asked = pl.Series([4, 1, 4, 3])
+    assert parsed.raw_of(asked).to_list() == ["9,10,11", "1,2,3", "9,10,11", "6,7,8"]
+    assert parsed.raw_of(pl.Series([], dtype=pl.Int64)).to_list() == []
 
 
 def test_stray_quote_inside_a_field_is_literal():  # §9.13 (Polars would abort the file here)
@@ -264,7 +272,7 @@ def test_canonical_frame_gets_raw_back_even_if_format_filters_rows():
         to_canonical=lambda f: f.filter(pl.col("a") != "skip").select("row_number", "a"),
     )
     parsed = read_table(b"a,b\nskip,1\nkeep,2\n", "f", [dropper])
-    assert parsed.rows.rows() == [(2, "keep", "keep,2")]
+    assert parsed.rows_with_raw().rows() == [(2, "keep", "keep,2")]
 
 
 def test_central_european_code_page_chosen_when_only_it_gives_the_header():
@@ -276,7 +284,7 @@ def test_central_european_code_page_chosen_when_only_it_gives_the_header():
 
 def test_old_mac_cr_line_endings():  # Excel "CSV (Macintosh)"
     parsed = _read(b"a,b,c\r1,2,3\r4,5,6\r")
-    assert parsed.rows.select("row_number", "a", "raw").rows() == [(1, "1", "1,2,3"), (2, "4", "4,5,6")]
+    assert parsed.rows_with_raw().select("row_number", "a", "raw").rows() == [(1, "1", "1,2,3"), (2, "4", "4,5,6")]
 
 
 def test_huge_single_line_is_rejected_cleanly():
