@@ -13,9 +13,12 @@ with the wrong field count to a callback with its original text and keeps going 
 
 from __future__ import annotations
 
+import codecs
 import csv
+import functools
 import itertools
 import re
+import warnings
 from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass
 
@@ -23,7 +26,9 @@ import charset_normalizer
 import numpy as np
 import polars as pl
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
+from polars.io.plugins import register_io_source
 
 from dagster_project.formats.base import ParsedExport, TableFormat, UnrecognisedExport
 from dagster_project.schema import KINDS
@@ -255,7 +260,7 @@ class _NotUtf8(Exception):
 class _Body:
     """The data rows: UTF-8 bytes from `start` on (a view, so a large file is never copied)."""
 
-    buf: bytes
+    buf: bytes | bytearray
     start: int
 
     @property
@@ -295,8 +300,8 @@ def _arrow_read(
             raise UnrecognisedExport(f"could not split the table into rows: {message}") from exc
 
 
-def _split_fields(body: _Body, n_columns: int, delimiter: str) -> tuple[pl.DataFrame, list]:
-    """(rows with the right field count as a String frame c0..cN-1, the others as pyarrow InvalidRows)."""
+def _split_fields(body: _Body, n_columns: int, delimiter: str) -> tuple[pa.Table, list]:
+    """(rows with the right field count as a String table c0..cN-1, the others as pyarrow InvalidRows)."""
     invalid: list = []
 
     def on_invalid(row) -> str:  # called only for rows with the wrong field count
@@ -315,9 +320,7 @@ def _split_fields(body: _Body, n_columns: int, delimiter: str) -> tuple[pl.DataF
             table = _arrow_read(body, columns, parse, use_threads=False, **_SPLIT_CONVERT)
     except UnicodeDecodeError as exc:  # a bad row's text is handed over as str
         raise _NotUtf8(str(exc)) from exc
-    frame = pl.from_arrow(table)
-    assert isinstance(frame, pl.DataFrame)
-    return frame, invalid
+    return table, invalid
 
 
 def _stream_rows(
@@ -409,21 +412,20 @@ def _series(array: pa.ChunkedArray) -> pl.Series:
     return series.cast(pl.String)
 
 
-def _split_rows(body: _Body, names: list[str], delimiter: str) -> tuple[pl.DataFrame, pl.DataFrame, _RawLines]:
-    """(good rows: names + row_number, rows with the wrong field count: row_number/reason/raw, the
-    original text of any good row on demand)."""
+def _split_rows(body: _Body, names: list[str], delimiter: str) -> tuple[pa.Table, pl.Series, pl.DataFrame, _RawLines]:
+    """(rows with the right field count as a pyarrow table with the header's names, their
+    row_number, the others as row_number/reason/raw, the original text of any row on demand)."""
     rejected = pl.DataFrame(schema={"row_number": pl.Int64, "reason": pl.String, "raw": pl.String})
-    good, invalid = _split_fields(body, len(names), delimiter)
-    good.columns = names
-    total = good.height + len(invalid)
-    numbers = pl.int_range(1, total + 1, dtype=pl.Int64, eager=True)
+    table, invalid = _split_fields(body, len(names), delimiter)
+    table = table.rename_columns(names)
+    total = table.num_rows + len(invalid)
+    numbers = pl.int_range(1, total + 1, dtype=pl.Int64, eager=True).alias("row_number")
     if invalid:
         bad_numbers = pl.Series([row.number for row in invalid], dtype=pl.Int64)
         numbers = numbers.filter(~numbers.is_in(bad_numbers.implode()))
-    good = good.with_columns(pl.Series("row_number", numbers))
     raw_lines = _RawLines(body, delimiter, len(names), total, numbers)
     if not invalid:
-        return good, rejected, raw_lines
+        return table, numbers, rejected, raw_lines
     bad = pl.DataFrame(
         {
             "row_number": [row.number for row in invalid],
@@ -435,25 +437,32 @@ def _split_rows(body: _Body, names: list[str], delimiter: str) -> tuple[pl.DataF
     blank = pl.col("raw").str.replace_all(r'[\s"' + re.escape(delimiter) + "]", "") == ""
     reason = pl.when(blank).then(pl.lit("empty row"))
     reason = reason.otherwise(pl.format("row has {} fields, header has {}", "fields", pl.lit(len(names))))
-    return good, bad.select("row_number", reason=reason, raw="raw"), raw_lines
+    return table, numbers, bad.select("row_number", reason=reason, raw="raw"), raw_lines
 
 
-def _unusable(good: pl.DataFrame, names: list[str], header_fields: list[str], replaced: bool) -> pl.DataFrame:
+def _column(table: pa.Table, name: str) -> pl.Series:
+    series = pl.from_arrow(table.column(name))
+    assert isinstance(series, pl.Series)
+    return series.alias(name)
+
+
+def _unusable(table: pa.Table, numbers: pl.Series, header_fields: list[str], replaced: bool) -> pl.DataFrame:
     """Well-shaped rows that still cannot be used: row_number, reason (the first reason wins).
 
-    Cheap tests pick the candidates (field lengths, the first field); the exact tests run on
-    those only (~0.05 s for a clean million-row file)."""
+    Cheap tests on one or two columns pick the candidates; the exact tests run on those rows only
+    (~0.05 s for a clean million-row file), so the other columns are never converted whole."""
+    names = table.column_names
     header = [h.strip() for h in header_fields]
-    # A line is at least its fields plus the delimiters, so this keeps every line of <= 4 bytes
-    # per field (room for `" ",`), where blank rows are.
-    length = pl.sum_horizontal([pl.col(n).str.len_bytes() for n in names]) + (len(names) - 1)
+    first, last = _column(table, names[0]), _column(table, names[-1])
+    blank_first = first.str.strip_chars() == ""
     masks = {
-        "short": length <= 4 * len(names),
-        "header": pl.col(names[0]).str.contains(header[0], literal=True),
+        # a blank row is blank in its first and last field
+        "short": blank_first & (last.str.strip_chars() == "") if len(names) > 1 else blank_first,
+        "header": first.str.contains(header[0], literal=True),
     }
     if replaced:  # U+FFFD stands where decode() met bytes that are not UTF-8
-        masks["undecodable"] = pl.any_horizontal([pl.col(n).str.contains(_REPLACEMENT, literal=True) for n in names])
-    picked = good.select(**masks).select(pl.all().arg_true().implode())
+        has_bad = [pc.match_substring(table.column(n), _REPLACEMENT) for n in names]
+        masks["undecodable"] = pl.Series(functools.reduce(pc.or_, has_bad)).fill_null(False)
     exact = {
         "undecodable": (pl.lit(True), "undecodable bytes"),
         "short": (pl.all_horizontal([pl.col(n).str.strip_chars() == "" for n in names]), "empty row"),
@@ -463,15 +472,54 @@ def _unusable(good: pl.DataFrame, names: list[str], header_fields: list[str], re
             "repeated header row",
         ),
     }
-    found = [
-        good.gather(picked[key][0]).filter(test).select("row_number", reason=pl.lit(reason))
-        for key, (test, reason) in exact.items()
-        if key in masks
-    ]
+    found = []
+    for key, (test, reason) in exact.items():
+        if key not in masks:
+            continue
+        mask = masks[key].fill_null(False)
+        # filter, not take: pyarrow's take first concatenates every chunk of every column
+        candidates = pl.from_arrow(table.filter(mask.to_arrow()))
+        assert isinstance(candidates, pl.DataFrame)
+        candidates = candidates.with_columns(numbers.filter(mask))
+        found.append(candidates.filter(test).select("row_number", reason=pl.lit(reason)))
     return pl.concat(found).unique("row_number", keep="first", maintain_order=True)
 
 
-def _utf8_head(data: bytes) -> tuple[str, int] | None:
+def _used_columns(fmt: TableFormat, names: list[str]) -> set[str] | None:
+    """The header columns `fmt.to_canonical` reads, found by Polars' projection pushdown on an
+    empty lazy frame; None (read them all) when the mapping does not run lazily."""
+    schema = dict.fromkeys(names, pl.String()) | {"row_number": pl.Int64()}
+    read: list[list[str] | None] = []
+
+    def source(with_columns, predicate, n_rows, batch_size):  # noqa: ARG001 (the plugin's signature)
+        read.append(with_columns)
+        yield pl.DataFrame(schema=schema)
+
+    try:
+        with warnings.catch_warnings():  # `frame.columns` on a LazyFrame warns about resolving the schema
+            warnings.simplefilter("ignore")
+            mapped = fmt.to_canonical(register_io_source(source, schema=schema))  # type: ignore[arg-type]
+            if not isinstance(mapped, pl.LazyFrame):
+                return None
+            mapped.collect()
+    except Exception:  # noqa: BLE001 - an eager-only mapping: no shortcut, not an error
+        return None
+    if not read or any(columns is None for columns in read):
+        return None
+    return {name for columns in read for name in columns or ()}
+
+
+def _string_frame(table: pa.Table, numbers: pl.Series, used: set[str] | None) -> pl.DataFrame:
+    """The rows as the String frame a format maps (header names + row_number). Columns the format
+    does not read are typed-null placeholders: same names, nothing converted or copied."""
+    columns = [
+        _column(table, name) if used is None or name in used else pl.repeat(None, table.num_rows, dtype=pl.Null, eager=True).alias(name)
+        for name in table.column_names
+    ]
+    return pl.DataFrame([*columns, numbers])
+
+
+def _utf8_head(data: bytes | bytearray) -> tuple[str, int] | None:
     """(decoded head, BOM length) when the file can be read as UTF-8 without decoding all of it."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")) or not data or data.isspace():
         return None
@@ -510,6 +558,51 @@ def _decode_and_find(data: bytes, formats: Sequence[TableFormat]) -> tuple[str, 
     raise error
 
 
+def _utf16_encoding(data: bytes) -> tuple[str, int] | None:
+    """(encoding, BOM length) of a UTF-16 file, as `decode()` tells them; None for anything else."""
+    if data.startswith(b"\xff\xfe"):
+        return "utf-16-le", 2
+    if data.startswith(b"\xfe\xff"):
+        return "utf-16-be", 2
+    encoding = _utf16_without_bom(data[:4096])
+    return None if encoding is None else (encoding, 0)
+
+
+_TRANSCODE_CHUNK = 16 << 20
+
+
+def _utf16_to_utf8(data: bytes, encoding: str, skip: int) -> bytearray:
+    """UTF-16 bytes (from `skip` on) as UTF-8, decoded as `decode()` does (bad code units -> U+FFFD).
+
+    Chunk by chunk into one growing buffer: the whole file is never one Python str (up to 4 bytes
+    a character once a single emoji is in it) nor copied again by an encode of that str."""
+    decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
+    view = memoryview(data)[skip:]
+    out = bytearray()
+    for start in range(0, len(view), _TRANSCODE_CHUNK):
+        out += decoder.decode(view[start : start + _TRANSCODE_CHUNK]).encode("utf-8")
+    out += decoder.decode(b"", final=True).encode("utf-8")
+    return out
+
+
+def _read_utf8(buf: bytes | bytearray, formats: Sequence[TableFormat], encoding: str | None) -> ParsedExport | None:
+    """The table in UTF-8 bytes, read without decoding them whole; None when that cannot be done
+    (no line break in the head, bytes that are not UTF-8, a format that rewrites the text)."""
+    fast = _utf8_head(buf)
+    if fast is None:
+        return None
+    head, bom = fast
+    fmt, header_index, delimiter = find_table(head, formats)
+    if fmt.preprocess is not None:
+        return None
+    start = bom + len(head[: _line_offset(head, header_index + 1)].encode("utf-8"))
+    encoding = encoding or ("utf-8-sig" if bom else "utf-8")
+    try:
+        return _parse(fmt, head, header_index, delimiter, _Body(buf, start), encoding)
+    except _NotUtf8:
+        return None
+
+
 def read_table(data: bytes, file_name: str, formats: Sequence[TableFormat]) -> ParsedExport:
     """Decode, find the header, split the rows and map them with the matching format.
 
@@ -521,19 +614,17 @@ def read_table(data: bytes, file_name: str, formats: Sequence[TableFormat]) -> P
     mapped (canonical) rows. `file_name` is not used to recognise the format (content decides).
 
     UTF-8 files (the common case) are never decoded whole in Python: the head is decoded to find
-    the header and pyarrow validates the rest while splitting; only if that fails is the file
-    decoded by `decode()` (damaged UTF-8 or a legacy code page) and split again.
+    the header and pyarrow validates the rest while splitting; UTF-16 files (Ahrefs "for Excel")
+    are transcoded to UTF-8 bytes chunk by chunk and then read the same way. Only if that fails is
+    the file decoded by `decode()` (damaged UTF-8 or a legacy code page) and split again.
     """
-    fast = _utf8_head(data)
-    if fast is not None:
-        head, bom = fast
-        fmt, header_index, delimiter = find_table(head, formats)
-        if fmt.preprocess is None:
-            start = bom + len(head[: _line_offset(head, header_index + 1)].encode("utf-8"))
-            try:
-                return _parse(fmt, head, header_index, delimiter, _Body(data, start), "utf-8-sig" if bom else "utf-8")
-            except _NotUtf8:
-                pass
+    utf16 = _utf16_encoding(data)
+    if utf16 is None:
+        parsed = _read_utf8(data, formats, None)
+    else:
+        parsed = _read_utf8(_utf16_to_utf8(data, *utf16), formats, utf16[0])
+    if parsed is not None:
+        return parsed
     text, encoding, (fmt, header_index, delimiter) = _decode_and_find(data, formats)
     if fmt.preprocess is not None:
         text = fmt.preprocess(text)
@@ -545,12 +636,14 @@ def read_table(data: bytes, file_name: str, formats: Sequence[TableFormat]) -> P
 def _parse(fmt: TableFormat, text: str, header_index: int, delimiter: str, body: _Body, encoding: str) -> ParsedExport:
     header_fields = _split_line(_head_lines(text, header_index + 1)[header_index], delimiter)
     names = _unique_names([normalise_header(h) for h in header_fields])
-    good, rejected, raw_lines = _split_rows(body, names, delimiter)
+    table, numbers, rejected, raw_lines = _split_rows(body, names, delimiter)
     replaced = encoding == UTF8_REPLACED
     if replaced:  # a row with bad bytes is quarantined for them, whatever its shape
         has_bad = pl.col("raw").str.contains(_REPLACEMENT, literal=True)
         rejected = rejected.with_columns(reason=pl.when(has_bad).then(pl.lit("undecodable bytes")).otherwise("reason"))
-    unusable = _unusable(good, names, header_fields, replaced)
+    unusable = _unusable(table, numbers, header_fields, replaced)
+    good = _string_frame(table, numbers, _used_columns(fmt, names))
+    del table  # the columns the format reads are in `good` now
     if unusable.height:
         flagged = unusable.with_columns(raw_lines(unusable.get_column("row_number")).alias("raw"))
         rejected = pl.concat([rejected, flagged]).sort("row_number")

@@ -6,9 +6,12 @@ import polars as pl
 import pytest
 
 from dagster_project.formats.base import TableFormat, UnrecognisedExport
+from dagster_project.formats import ahrefs
 from dagster_project.formats.text import (
     UTF8_REPLACED,
     SampledTableFormat,
+    _used_columns,
+    _utf16_to_utf8,
     decode,
     find_table,
     normalise_header,
@@ -290,3 +293,43 @@ def test_old_mac_cr_line_endings():  # Excel "CSV (Macintosh)"
 def test_huge_single_line_is_rejected_cleanly():
     with pytest.raises(UnrecognisedExport, match="matches no known format"):
         _read(b"x," * 2_000_000)
+
+
+# --- reading only what the format maps ---------------------------------------------------------
+
+
+def test_used_columns_are_the_ones_the_mapping_reads():
+    names = ["referring page url", "target url", "anchor", "platform", "domain rating", "left context"]
+    used = _used_columns(ahrefs.FORMAT, names)
+    assert used is not None
+    assert {"referring page url", "target url", "anchor", "domain rating"} <= used
+    assert not {"platform", "left context"} & used
+
+
+def test_eager_only_mapping_reads_every_column():
+    eager = _identity("eager", "a")
+    eager = TableFormat(**{**eager.__dict__, "to_canonical": lambda f: f.with_columns(n=pl.lit(f.height))})
+    assert _used_columns(eager, ["a", "b"]) is None
+
+
+def test_unread_columns_keep_their_names_for_the_mapping():
+    seen = []
+    fmt = TableFormat(
+        name="names",
+        kind="backlinks",
+        source_tool="test",
+        matches=lambda h: h[:1] == ["a"],
+        to_canonical=lambda f: seen.append(f.columns) or f.select("row_number", "a"),
+    )
+    parsed = read_table(b"a,b,c\n1,2,3\n", "f", [fmt])
+    assert seen[-1] == ["a", "b", "c", "row_number"]
+    assert parsed.rows.rows() == [(1, "1")]
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf16_transcoding_across_chunks_matches_decoding_whole(monkeypatch, encoding):
+    import dagster_project.formats.text as text
+
+    monkeypatch.setattr(text, "_TRANSCODE_CHUNK", 7)  # odd: chunks split code units and surrogate pairs
+    data = "a\tb\r\nKnífecraft 🔪\t2\r\n".encode(encoding) + b"\x00"  # a dangling byte at the end
+    assert _utf16_to_utf8(data, encoding, 0) == data.decode(encoding, errors="replace").encode()
