@@ -22,7 +22,7 @@ from dagster_project.config import Config
 from dagster_project.formats.base import ParsedExport, UnrecognisedExport
 from dagster_project.formats.registry import parse_export
 from dagster_project.inbox import relative_name
-from dagster_project.normalise.urls import normalise_url_column
+from dagster_project.normalise.urls import normalise_distinct_urls, normalise_url_columns
 from dagster_project.quality import rules
 
 log = logging.getLogger(__name__)
@@ -114,17 +114,31 @@ def rejected_file(relative_path: str, data: bytes, reason: str) -> LandedFile:
     return LandedFile(audit=_audit(relative_path, data, sha256_of(data), status="rejected", error=reason))
 
 
+def _repeats(values: pl.Series) -> bool:
+    """Do the values repeat enough to canonicalise each distinct one once and join it back?
+    Judged on a spread sample (link targets: a site's few pages; sources: mostly distinct)."""
+    sample = values.gather_every(max(1, values.len() // 10_000))
+    return sample.len() >= 100 and sample.n_unique() < sample.len() // 4
+
+
 def _normalise_urls(parsed: ParsedExport) -> pl.DataFrame:
     """Canonicalise every URL column of the kind; collect per-row reasons in `_reason`."""
     lf = parsed.rows.lazy()
     present = set(parsed.rows.columns)
     reasons: list[pl.Expr] = []
+    per_row, per_value = [], []
     for url_col, host_col, domain_col in schema.DERIVED_HOST_COLUMNS[parsed.kind]:
         if url_col not in present:
             continue
-        error_col = f"_error_{url_col}"
-        lf = normalise_url_column(lf, url_col, host_col, domain_col, error_col)
-        reasons.append(pl.when(pl.col(error_col).is_not_null()).then(pl.lit(f"{url_col}: ") + pl.col(error_col)))
+        columns = (url_col, host_col, domain_col, f"_error_{url_col}")
+        (per_value if _repeats(parsed.rows.get_column(url_col)) else per_row).append(columns)
+        reasons.append(pl.when(pl.col(columns[3]).is_not_null()).then(pl.lit(f"{url_col}: ") + pl.col(columns[3])))
+    lf = normalise_url_columns(lf, per_row)
+    for columns in per_value:
+        url_col, canonical = columns[0], f"{columns[0]}__canonical"
+        table = normalise_distinct_urls(parsed.rows.get_column(url_col), columns)
+        lf = lf.join(table.lazy(), on=url_col, how="left", maintain_order="left")
+        lf = lf.with_columns(pl.col(canonical).alias(url_col)).drop(canonical)
     required = REQUIRED_URL[parsed.kind]
     if required:
         missing = pl.col(required).is_null() if required in present else pl.lit(True)

@@ -158,16 +158,13 @@ def _strip_tracking(query: pl.Expr) -> pl.Expr:
     return pl.coalesce(kept, query)
 
 
-def _canonical_tail(lf: pl.LazyFrame, tail: str) -> pl.LazyFrame:
-    """Rewrite column `tail` (everything after the authority) as the canonical path + query."""
+def _canonical_tail(tail: str) -> list[list[pl.Expr]]:
+    """Stages rewriting column `tail` (everything after the authority) as the canonical path + query."""
     # Staged columns, so each intermediate is computed once. Most tails are a plain path: only
     # those with a fragment, query or space (`t` non-null) are taken apart and rebuilt.
     t, path, query = f"{tail}_t", f"{tail}_path", f"{tail}_query"
     cut = pl.when(pl.col(tail).str.contains_any(["#", "?", " "])).then(pl.col(tail))
-    lf = lf.with_columns(_bytes_slice(cut, 0, cut.str.find("#", literal=True)).alias(t))
     q = pl.col(t).str.find("?", literal=True)
-    lf = lf.with_columns(_bytes_slice(pl.col(t), 0, q).alias(path), _bytes_slice(pl.col(t), q + 1).alias(query))
-    lf = lf.with_columns(_strip_tracking(pl.col(query)).str.replace_all(" ", "%20", literal=True).alias(query))
     rebuilt = pl.concat_str(
         [
             pl.when(pl.col(path) == "")
@@ -181,25 +178,33 @@ def _canonical_tail(lf: pl.LazyFrame, tail: str) -> pl.LazyFrame:
     rebuilt = rebuilt.str.strip_chars_end()
     rebuilt = pl.when(rebuilt == "").then(pl.lit("/")).otherwise(rebuilt)
     plain = pl.when(pl.col(tail) == "").then(pl.lit("/")).otherwise(pl.col(tail))
-    return lf.with_columns(pl.when(pl.col(t).is_null()).then(plain).otherwise(rebuilt).alias(tail)).drop(t, path, query)
+    return [
+        [_bytes_slice(cut, 0, cut.str.find("#", literal=True)).alias(t)],
+        [_bytes_slice(pl.col(t), 0, q).alias(path), _bytes_slice(pl.col(t), q + 1).alias(query)],
+        [_strip_tracking(pl.col(query)).str.replace_all(" ", "%20", literal=True).alias(query)],
+        [pl.when(pl.col(t).is_null()).then(plain).otherwise(rebuilt).alias(tail)],
+    ]
 
 
-def normalise_url_column(
-    lf: pl.LazyFrame, url_col: str, host_col: str, domain_col: str, error_col: str
-) -> pl.LazyFrame:
-    """Replace `url_col` by its canonical URL and add host, registrable domain and error columns."""
+UrlColumns = tuple[str, str, str, str]  # (url, host, domain, error) column names
+
+
+def _url_stages(url_col: str, host_col: str, domain_col: str, error_col: str) -> tuple[list[list[pl.Expr]], list[str]]:
+    """(the stages that canonicalise `url_col`, each a list of expressions evaluated together;
+    the helper columns they leave behind)."""
     names = ("raw", "u", "scheme", "kind", "rest", "auth", "tail", "info", "reason")
-    t = {name: f"__nu_{name}" for name in names}
+    t = {name: f"__nu_{url_col}_{name}" for name in names}  # per URL column: columns run side by side
     c = {name: pl.col(col) for name, col in t.items()}
+    stages: list[list[pl.Expr]] = []
 
     raw = pl.col(url_col).cast(pl.String).str.replace_many(["\t", "\n", "\r"], ["", "", ""]).str.strip_chars()
-    lf = lf.with_columns(pl.when(raw != "").then(raw).alias(t["raw"]))
-    lf = lf.with_columns(_wrapped_target(c["raw"]).alias(t["u"]))
+    stages.append([pl.when(raw != "").then(raw).alias(t["raw"])])
+    stages.append([_wrapped_target(c["raw"]).alias(t["u"])])
     # A second level (a wrapped wrapper), then the URL itself when it is not wrapped at all.
-    lf = lf.with_columns(pl.coalesce(_wrapped_target(c["u"]), c["u"], c["raw"]).alias(t["u"]))
+    stages.append([pl.coalesce(_wrapped_target(c["u"]), c["u"], c["raw"]).alias(t["u"])])
 
     u = c["u"]
-    lf = lf.with_columns(u.str.extract(_SCHEME_RE, 1).str.to_lowercase().alias(t["scheme"]))
+    stages.append([u.str.extract(_SCHEME_RE, 1).str.to_lowercase().alias(t["scheme"])])
     scheme = c["scheme"]
     is_web = scheme.is_in(["http", "https"])
     # The rarer shapes are tested only on the rows that can have them (a null row costs little).
@@ -215,19 +220,23 @@ def normalise_url_column(
     )
     # Browsers ignore any run of slashes/backslashes after a web scheme (`https:/x`, `http:\\x`).
     rest = u.str.replace(r"^(?i:https?:)?[/\\]*", "")
-    lf = lf.with_columns(
-        pl.when(scheme == "https").then(pl.lit("https")).otherwise(pl.lit("http")).alias(t["scheme"]),
-        kind.alias(t["kind"]),
-        rest.alias(t["rest"]),
+    stages.append(
+        [
+            pl.when(scheme == "https").then(pl.lit("https")).otherwise(pl.lit("http")).alias(t["scheme"]),
+            kind.alias(t["kind"]),
+            rest.alias(t["rest"]),
+        ]
     )
     end = c["rest"].str.find(r"[/\\?#]").fill_null(c["rest"].str.len_bytes())
     usable = c["kind"].is_in(["web", "bare"])
-    lf = lf.with_columns(
-        pl.when(usable).then(_bytes_slice(c["rest"], 0, end)).alias(t["auth"]),
-        pl.when(usable).then(_bytes_slice(c["rest"], end)).alias(t["tail"]),
+    stages.append(
+        [
+            pl.when(usable).then(_bytes_slice(c["rest"], 0, end)).alias(t["auth"]),
+            pl.when(usable).then(_bytes_slice(c["rest"], end)).alias(t["tail"]),
+        ]
     )
-    lf = lf.with_columns(c["auth"].map_batches(_lookup_authorities, return_dtype=_AUTHORITY_INFO).alias(t["info"]))
-    lf = _canonical_tail(lf, t["tail"])
+    stages.append([c["auth"].map_batches(_lookup_authorities, return_dtype=_AUTHORITY_INFO).alias(t["info"])])
+    stages += _canonical_tail(t["tail"])
 
     info = c["info"].struct
     bare = c["kind"] == "bare"
@@ -246,14 +255,48 @@ def normalise_url_column(
     ).otherwise(c["raw"])
     authority = pl.when(c["scheme"] == "https").then(info.field("https")).otherwise(info.field("http"))
     url = pl.concat_str([c["scheme"], pl.lit("://"), authority, c["tail"]])
-    lf = lf.with_columns(reason.alias(t["reason"]))
+    stages.append([reason.alias(t["reason"])])
     ok = c["reason"].is_null() & c["raw"].is_not_null()
-    return lf.with_columns(
-        pl.when(ok).then(url).alias(url_col),
-        pl.when(ok).then(info.field("host")).alias(host_col),
-        pl.when(ok).then(info.field("domain")).alias(domain_col),
-        pl.concat_str([c["reason"], pl.lit(": '"), shown, pl.lit("'")]).alias(error_col),
-    ).drop(list(t.values()))
+    stages.append(
+        [
+            pl.when(ok).then(url).alias(url_col),
+            pl.when(ok).then(info.field("host")).alias(host_col),
+            pl.when(ok).then(info.field("domain")).alias(domain_col),
+            pl.concat_str([c["reason"], pl.lit(": '"), shown, pl.lit("'")]).alias(error_col),
+        ]
+    )
+    tail = t["tail"]
+    return stages, [*t.values(), f"{tail}_t", f"{tail}_path", f"{tail}_query"]
+
+
+def normalise_url_columns(lf: pl.LazyFrame, columns: list[UrlColumns]) -> pl.LazyFrame:
+    """Replace each url column by its canonical URL and add its host, registrable domain and error
+    columns. The columns go through their stages side by side, so Polars runs them in parallel."""
+    planned = [_url_stages(*names) for names in columns]
+    for step in zip(*(stages for stages, _ in planned), strict=True):
+        lf = lf.with_columns([expr for exprs in step for expr in exprs])
+    return lf.drop([name for _, helpers in planned for name in helpers], strict=False)
+
+
+def normalise_url_column(
+    lf: pl.LazyFrame, url_col: str, host_col: str, domain_col: str, error_col: str
+) -> pl.LazyFrame:
+    """Replace `url_col` by its canonical URL and add host, registrable domain and error columns."""
+    return normalise_url_columns(lf, [(url_col, host_col, domain_col, error_col)])
+
+
+def normalise_distinct_urls(values: pl.Series, columns: UrlColumns) -> pl.DataFrame:
+    """One row per distinct value of a URL column: the value (named as the URL column, the key to
+    join back on) and its canonical URL, host, domain and error under the other names of
+    `columns` (the URL itself as `<url>__canonical`). For columns whose URLs repeat (link targets:
+    a site's few pages), so each distinct URL is canonicalised once."""
+    url_col, host_col, domain_col, error_col = columns
+    canonical = f"{url_col}__canonical"
+    distinct = values.drop_nulls().unique().alias(url_col).to_frame()
+    mapped = normalise_url_column(
+        distinct.with_columns(pl.col(url_col).alias(canonical)).lazy(), canonical, host_col, domain_col, error_col
+    )
+    return mapped.collect()
 
 
 def _one(url: str | None) -> dict:

@@ -69,6 +69,22 @@ def test_land_semrush_reconciles_and_quarantines_bad_rows():
 
 
 
+def test_repeated_target_urls_are_canonicalised_like_single_ones():
+    header, *_ = SEMRUSH.split("\n")
+    targets = ["https://KnifeCraft.co.uk/shop?utm_source=x", "https://knifecraft.co.uk/", "javascript:void(0)"]
+    lines = [
+        f"30,T,https://blog{i}.example.org/p,{targets[i % 3]},a,1,1,false,false,false,true,false,false,false,false,"
+        "2025-03-01,2026-09-29,false,false"
+        for i in range(600)  # enough rows for the targets to be canonicalised once per distinct URL
+    ]
+    landed = land_bytes("semrush/2026-10-01/x-backlinks.csv", "\n".join([header, *lines, ""]).encode(), CONFIG)
+    assert landed.rows["target_url"].unique().sort().to_list() == ["https://knifecraft.co.uk/", "https://knifecraft.co.uk/shop"]
+    assert landed.rows["target_host"].unique().to_list() == ["knifecraft.co.uk"]
+    assert landed.quarantine.height == 200
+    assert landed.quarantine["reason"][0] == "target_url: javascript URL: 'javascript:void(0)'"
+    assert landed.quarantine["raw"][0] == lines[2]
+
+
 def test_quarantined_rows_keep_their_original_line():
     lines = SEMRUSH.replace("\n", "\r\n").split("\r\n")
     landed = land_bytes("semrush/2026-10-01/knifecraft.co.uk-backlinks.csv", SEMRUSH.replace("\n", "\r\n").encode(), CONFIG)

@@ -7,7 +7,14 @@ import io
 import polars as pl
 import pytest
 
-from dagster_project.normalise.urls import TRACKING_PARAMS, canonical_url, normalise_url_column, url_error
+from dagster_project.normalise.urls import (
+    TRACKING_PARAMS,
+    canonical_url,
+    normalise_distinct_urls,
+    normalise_url_column,
+    normalise_url_columns,
+    url_error,
+)
 
 
 def _normalise(urls: list[str | None]) -> pl.DataFrame:
@@ -238,3 +245,33 @@ def test_tracking_list_is_documented_and_applied():
     for key in TRACKING_PARAMS:
         key = key.replace("*", "campaign")
         assert canonical_url(f"http://x.com/?{key}=1&keep=1") == "http://x.com/?keep=1", key
+
+
+MIXED = [
+    "https://www.Blog.example.com:443/best?utm_source=x#top",
+    "javascript:alert(1)",
+    None,
+    "  ",
+    "example.com/p q",
+    "https://www.google.com/url?rct=j&url=https%3A%2F%2Fknifecraft.co.uk%2Fshop&ct=ga",
+    "http://[2001:DB8::1]:8080/x",
+    "xyz",
+]
+
+
+def test_two_url_columns_side_by_side_match_one_at_a_time():
+    frame = pl.LazyFrame({"a": MIXED, "b": list(reversed(MIXED))}, schema={"a": pl.String, "b": pl.String})
+    together = normalise_url_columns(frame, [("a", "a_host", "a_domain", "a_error"), ("b", "b_host", "b_domain", "b_error")])
+    apart = normalise_url_column(normalise_url_column(frame, "a", "a_host", "a_domain", "a_error"), "b", "b_host", "b_domain", "b_error")
+    assert together.collect().equals(apart.collect())
+    assert together.collect_schema().names() == ["a", "b", "a_host", "a_domain", "a_error", "b_host", "b_domain", "b_error"]
+
+
+def test_distinct_urls_joined_back_match_every_row_canonicalised():
+    urls = MIXED * 3
+    per_row = _normalise(urls)
+    table = normalise_distinct_urls(pl.Series(urls, dtype=pl.String), ("url", "host", "domain", "error"))
+    assert table.height == len([u for u in set(MIXED) if u is not None])
+    joined = pl.DataFrame({"url": urls}, schema={"url": pl.String}).join(table, on="url", how="left", maintain_order="left")
+    joined = joined.select(pl.col("url__canonical").alias("url"), "host", "domain", "error")
+    assert joined.equals(per_row)
