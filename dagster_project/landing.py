@@ -12,6 +12,7 @@ import datetime as dt
 import hashlib
 import logging
 import re
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -154,14 +155,17 @@ def _normalise_urls(parsed: ParsedExport) -> pl.DataFrame:
 
 def land_bytes(relative_path: str, data: bytes, config: Config, modified: dt.datetime | None = None) -> LandedFile:
     """Land one file's bytes. Never raises for bad input: a bad file comes back rejected."""
-    sha = sha256_of(data)
-    try:
-        parsed = parse_export(data, Path(relative_path).name)
-    except UnrecognisedExport as exc:
-        return rejected_file(relative_path, data, str(exc))
-    except Exception as exc:  # a parser bug must not stop the run; the file is kept for a retry
-        log.exception("parser failed on %s", relative_path)
-        return rejected_file(relative_path, data, f"could not parse ({type(exc).__name__}: {exc})")
+    # hashlib lets go of the GIL: the hash of a large file runs beside the parse
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        hashing = pool.submit(sha256_of, data)
+        try:
+            parsed = parse_export(data, Path(relative_path).name)
+        except UnrecognisedExport as exc:
+            return rejected_file(relative_path, data, str(exc))
+        except Exception as exc:  # a parser bug must not stop the run; the file is kept for a retry
+            log.exception("parser failed on %s", relative_path)
+            return rejected_file(relative_path, data, f"could not parse ({type(exc).__name__}: {exc})")
+        sha = hashing.result()
 
     today = dt.datetime.now(dt.UTC).date()
     rows = _normalise_urls(parsed)

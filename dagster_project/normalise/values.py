@@ -44,6 +44,10 @@ def _ladder(s: pl.Series, attempts: list[Attempt], dtype: pl.DataType) -> pl.Ser
     for attempt in attempts[1:]:
         if todo.len() == 0:
             break
+        if todo.len() == s.len():  # nothing read yet (Semrush's plain dates): no gather, no scatter
+            out = attempt(s).cast(dtype)
+            todo = (out.is_null() & s.is_not_null() & (s != "")).arg_true()
+            continue
         parsed = attempt(s.gather(todo)).cast(dtype)
         ok = parsed.is_not_null()
         if ok.any():
