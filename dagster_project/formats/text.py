@@ -258,10 +258,20 @@ class _NotUtf8(Exception):
 
 @dataclass(frozen=True)
 class _Body:
-    """The data rows: UTF-8 bytes from `start` on (a view, so a large file is never copied)."""
+    """The data rows: the file's bytes from `start` on (a view, so a large file is never copied).
+
+    UTF-8, or UTF-16 (`encoding`) transcoded to UTF-8 each time the rows are read: once to split
+    them, again only if a quarantined row's text is asked for, so no UTF-8 copy of a large UTF-16
+    file stays alive while its rows are mapped."""
 
     buf: bytes | bytearray
     start: int
+    encoding: str | None = None
+
+    def utf8(self) -> _Body:
+        if self.encoding is None:
+            return self
+        return _Body(_utf16_to_utf8(self.buf, self.encoding, self.start), 0)
 
     @property
     def view(self) -> memoryview:
@@ -372,35 +382,36 @@ class _RawLines:
 
     def __call__(self, row_numbers: pl.Series) -> pl.Series:
         wanted = row_numbers.cast(pl.Int64).unique().sort()
-        texts = self._lines(wanted)
+        body = self.body.utf8() if wanted.len() else self.body
+        texts = self._lines(body, wanted)
         if texts is None:
-            texts = self._rejoined(wanted)
+            texts = self._rejoined(body, wanted)
         table = pl.DataFrame({"row_number": wanted, "raw": texts}, schema={"row_number": pl.Int64, "raw": pl.String})
         found = row_numbers.cast(pl.Int64).to_frame("row_number").join(
             table, on="row_number", how="left", maintain_order="left"
         )
         return found.get_column("raw")
 
-    def _lines(self, wanted: pl.Series) -> pl.Series | None:
+    def _lines(self, body: _Body, wanted: pl.Series) -> pl.Series | None:
         if wanted.len() == 0:
             return pl.Series([], dtype=pl.String)
-        if self.body.contains(b"\x1f"):
+        if body.contains(b"\x1f"):
             return None
         parse = pacsv.ParseOptions(delimiter="\x1f", quote_char=False, newlines_in_values=False)
         positions = (wanted - 1).to_numpy()
-        table, lines = _stream_rows(self.body, ["raw"], parse, positions, check_utf8=False, **_SPLIT_CONVERT)
+        table, lines = _stream_rows(body, ["raw"], parse, positions, check_utf8=False, **_SPLIT_CONVERT)
         if lines != self.total:
             return None
         return _series(table.column("raw"))
 
-    def _rejoined(self, wanted: pl.Series) -> pl.Series:
+    def _rejoined(self, body: _Body, wanted: pl.Series) -> pl.Series:
         index = self.good_numbers.to_frame("row_number").with_row_index("i")
         positions = wanted.to_frame("row_number").join(index, on="row_number", how="inner")["i"].to_numpy()
         parse = pacsv.ParseOptions(
             delimiter=self.delimiter, newlines_in_values=True, invalid_row_handler=lambda _row: "skip"
         )
         columns = [f"c{i}" for i in range(self.n_columns)]
-        table, _ = _stream_rows(self.body, columns, parse, positions.astype(np.int64), **_SPLIT_CONVERT)
+        table, _ = _stream_rows(body, columns, parse, positions.astype(np.int64), **_SPLIT_CONVERT)
         fields = pl.from_arrow(table)
         assert isinstance(fields, pl.DataFrame)
         return fields.select(pl.concat_str(columns, separator=self.delimiter)).to_series()
@@ -416,7 +427,7 @@ def _split_rows(body: _Body, names: list[str], delimiter: str) -> tuple[pa.Table
     """(rows with the right field count as a pyarrow table with the header's names, their
     row_number, the others as row_number/reason/raw, the original text of any row on demand)."""
     rejected = pl.DataFrame(schema={"row_number": pl.Int64, "reason": pl.String, "raw": pl.String})
-    table, invalid = _split_fields(body, len(names), delimiter)
+    table, invalid = _split_fields(body.utf8(), len(names), delimiter)
     table = table.rename_columns(names)
     total = table.num_rows + len(invalid)
     numbers = pl.int_range(1, total + 1, dtype=pl.Int64, eager=True).alias("row_number")
@@ -571,24 +582,45 @@ def _utf16_encoding(data: bytes) -> tuple[str, int] | None:
 _TRANSCODE_CHUNK = 16 << 20
 
 
-def _utf16_to_utf8(data: bytes, encoding: str, skip: int) -> bytearray:
-    """UTF-16 bytes (from `skip` on) as UTF-8, decoded as `decode()` does (bad code units -> U+FFFD).
+def _utf16_to_utf8(data: bytes | bytearray, encoding: str, skip: int, limit: int | None = None) -> bytearray:
+    """UTF-16 bytes (from `skip` on; only `limit` bytes of them for a head) as UTF-8, decoded as
+    `decode()` does (bad code units -> U+FFFD; a head leaves out a character cut at its end).
 
     Chunk by chunk into one growing buffer: the whole file is never one Python str (up to 4 bytes
     a character once a single emoji is in it) nor copied again by an encode of that str."""
     decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
-    view = memoryview(data)[skip:]
+    view = memoryview(data)[skip:] if limit is None else memoryview(data)[skip : skip + limit]
     out = bytearray()
     for start in range(0, len(view), _TRANSCODE_CHUNK):
         out += decoder.decode(view[start : start + _TRANSCODE_CHUNK]).encode("utf-8")
-    out += decoder.decode(b"", final=True).encode("utf-8")
+    if limit is None:
+        out += decoder.decode(b"", final=True).encode("utf-8")
     return out
 
 
-def _read_utf8(buf: bytes | bytearray, formats: Sequence[TableFormat], encoding: str | None) -> ParsedExport | None:
+# UTF-16 bytes transcoded to find the header: >= 512 KiB of UTF-8, more than _utf8_head looks at
+_UTF16_HEAD = 1 << 20
+
+
+def _read_utf16(data: bytes, formats: Sequence[TableFormat], encoding: str, skip: int) -> ParsedExport | None:
+    """A UTF-16 table read like a UTF-8 one: only its head is transcoded to find the header; the
+    body is transcoded while it is split (see `_Body`)."""
+    fast = _utf8_head(_utf16_to_utf8(data, encoding, skip, _UTF16_HEAD))
+    if fast is None:
+        return None
+    head, bom = fast
+    fmt, header_index, delimiter = find_table(head, formats)
+    if fmt.preprocess is not None:
+        return None
+    header = head[: _line_offset(head, header_index + 1)]
+    start = skip + (2 if bom else 0) + len(header.encode(encoding))  # a U+FEFF is one code unit
+    return _parse(fmt, head, header_index, delimiter, _Body(data, start, encoding), encoding)
+
+
+def _read_utf8(data: bytes, formats: Sequence[TableFormat]) -> ParsedExport | None:
     """The table in UTF-8 bytes, read without decoding them whole; None when that cannot be done
     (no line break in the head, bytes that are not UTF-8, a format that rewrites the text)."""
-    fast = _utf8_head(buf)
+    fast = _utf8_head(data)
     if fast is None:
         return None
     head, bom = fast
@@ -596,9 +628,8 @@ def _read_utf8(buf: bytes | bytearray, formats: Sequence[TableFormat], encoding:
     if fmt.preprocess is not None:
         return None
     start = bom + len(head[: _line_offset(head, header_index + 1)].encode("utf-8"))
-    encoding = encoding or ("utf-8-sig" if bom else "utf-8")
     try:
-        return _parse(fmt, head, header_index, delimiter, _Body(buf, start), encoding)
+        return _parse(fmt, head, header_index, delimiter, _Body(data, start), "utf-8-sig" if bom else "utf-8")
     except _NotUtf8:
         return None
 
@@ -615,14 +646,14 @@ def read_table(data: bytes, file_name: str, formats: Sequence[TableFormat]) -> P
 
     UTF-8 files (the common case) are never decoded whole in Python: the head is decoded to find
     the header and pyarrow validates the rest while splitting; UTF-16 files (Ahrefs "for Excel")
-    are transcoded to UTF-8 bytes chunk by chunk and then read the same way. Only if that fails is
+    are transcoded to UTF-8 bytes chunk by chunk while they are split. Only if that fails is
     the file decoded by `decode()` (damaged UTF-8 or a legacy code page) and split again.
     """
     utf16 = _utf16_encoding(data)
     if utf16 is None:
-        parsed = _read_utf8(data, formats, None)
+        parsed = _read_utf8(data, formats)
     else:
-        parsed = _read_utf8(_utf16_to_utf8(data, *utf16), formats, utf16[0])
+        parsed = _read_utf16(data, formats, *utf16)
     if parsed is not None:
         return parsed
     text, encoding, (fmt, header_index, delimiter) = _decode_and_find(data, formats)
@@ -643,7 +674,10 @@ def _parse(fmt: TableFormat, text: str, header_index: int, delimiter: str, body:
         rejected = rejected.with_columns(reason=pl.when(has_bad).then(pl.lit("undecodable bytes")).otherwise("reason"))
     unusable = _unusable(table, numbers, header_fields, replaced)
     good = _string_frame(table, numbers, _used_columns(fmt, names))
-    del table  # the columns the format reads are in `good` now
+    # The columns the format reads are in `good` now. pyarrow's allocator keeps freed memory for
+    # reuse; hand it back, or the mapping below allocates its own on top of it (~0.2 GB per 1M rows).
+    del table
+    pa.default_memory_pool().release_unused()
     if unusable.height:
         flagged = unusable.with_columns(raw_lines(unusable.get_column("row_number")).alias("raw"))
         rejected = pl.concat([rejected, flagged]).sort("row_number")

@@ -333,3 +333,16 @@ def test_utf16_transcoding_across_chunks_matches_decoding_whole(monkeypatch, enc
     monkeypatch.setattr(text, "_TRANSCODE_CHUNK", 7)  # odd: chunks split code units and surrogate pairs
     data = "a\tb\r\nKnífecraft 🔪\t2\r\n".encode(encoding) + b"\x00"  # a dangling byte at the end
     assert _utf16_to_utf8(data, encoding, 0) == data.decode(encoding, errors="replace").encode()
+
+
+@pytest.mark.parametrize(("encoding", "bom"), [("utf-16-le", "\ufeff"), ("utf-16-be", "\ufeff"), ("utf-16-le", "")])
+def test_large_utf16_file_is_split_and_its_rows_text_found(encoding, bom):
+    # > 1 MiB of UTF-16: only the head is transcoded to find the header, the body while split
+    rows = [f'"https://a.example/{i}/ñ"\t"{i}"\t"x"' for i in range(1, 30_001)]
+    rows[29_000] = '"short"\t"row"'
+    data = (bom + '"a"\t"b"\t"c"\r\n' + "\r\n".join(rows) + "\r\n").encode(encoding)
+    parsed = _read(data)
+    assert parsed.rows.height == 29_999
+    assert parsed.rejected.rows() == [(29_001, "row has 2 fields, header has 3", '"short"\t"row"')]
+    assert parsed.rows.filter(pl.col("b") == "30000")["a"].to_list() == ["https://a.example/30000/ñ"]
+    assert parsed.raw_of(pl.Series([30_000, 1])).to_list() == [rows[29_999], rows[0]]
