@@ -12,7 +12,7 @@ Position Tracking (a preamble with `Period: YYYYMMDD - YYYYMMDD`, then a WIDE ta
     *.domain.com/*_20260901_landing,*.domain.com/*_20260902,…,Search Volume,…
 Column names carry the tracked target and the day. We unpivot in `to_canonical` (the TableFormat
 route, no preprocess): one output row per keyword x target x day, all sharing the source row's
-row_number (so the reader attaches the original line as `raw`), position null for `-`, url from
+row_number (so the quarantine finds the original line by it), position null for `-`, url from
 the `_landing` column, site_hint from the target pattern (`*.domain.com/*` -> `domain.com`).
 """
 
