@@ -203,8 +203,46 @@ def host_table(hosts: pl.Series) -> pl.DataFrame:
         schema={"raw_host": pl.String, "host": pl.String},
     )
     distinct = table.get_column("host").drop_nulls().unique()
-    domains = pl.DataFrame(
-        {"host": distinct, "domain": pl.Series([_registrable(h) for h in distinct], dtype=pl.String)},
-        schema={"host": pl.String, "domain": pl.String},
-    )
+    domains = registrable_domains(distinct).with_columns(pl.col("domain").cast(pl.String))
     return table.join(domains, on="host", how="left", maintain_order="left").select(list(_HOST_TABLE_SCHEMA))
+
+
+@lru_cache(maxsize=1)
+def _psl_two_label_rules() -> tuple[pl.Series, pl.Series] | None:
+    """(the last two labels of every rule of the bundled list, as written: `co.uk`, `*.ck`,
+    `!www.ck` -> `www.ck`; the labels X with a rule `*.X` or `!X`), or None when publicsuffixlist
+    does not expose its rules or does not take unknown TLDs as public suffixes."""
+    rules = getattr(_PSL, "_publicsuffix", None)
+    if not rules or not getattr(_PSL, "accept_unknown", False):
+        return None
+    tails = {".".join(rule.lstrip("!").split(".")[-2:]) for rule in rules if "." in rule}
+    single = {rule[2:] for rule in rules if rule.startswith("*.") and rule.count(".") == 1}
+    single |= {rule[1:] for rule in rules if rule.startswith("!") and "." not in rule}
+    return pl.Series(sorted(tails), dtype=pl.String), pl.Series(sorted(single), dtype=pl.String)
+
+
+def registrable_domains(hosts: pl.Series) -> pl.DataFrame:
+    """(host, domain) for distinct canonical hosts: `_registrable` of each.
+
+    Most hosts end in two labels no rule of the list ends in (`blog.example.it`: no rule ends in
+    `example.it`, and `it` has no `*.it`/`!it` rule). The list's walk then stops at the last label,
+    so the domain is those two labels: found column-wise. The rest (`co.uk`, IPs, ...) get the
+    Python call."""
+    frame = hosts.cast(pl.String).alias("host").to_frame()
+    found = _psl_two_label_rules()
+    if found is None:
+        return frame.with_columns(domain=pl.Series([_registrable(h) for h in hosts], dtype=pl.String))
+    tails, single = found
+    two = pl.col("host").str.extract(r"([^.]+\.[^.]+)$", 1)  # null for one label or an empty label
+    last = two.str.extract(r"\.([^.]+)$", 1)
+    plain = (
+        two.is_not_null()
+        & ~two.is_in(tails.implode())
+        & ~last.is_in(single.implode())
+        & ~pl.col("host").str.contains(":", literal=True)  # IPv6
+        & ~last.str.contains(r"^[0-9]+$")  # a dotted quad is its own domain
+    )
+    frame = frame.with_columns(plain.alias("plain"), two.alias("domain"))
+    rest = frame.filter(~pl.col("plain")).get_column("host")
+    slow = pl.DataFrame({"host": rest, "domain": pl.Series([_registrable(h) for h in rest], dtype=pl.String)})
+    return pl.concat([frame.filter("plain").select("host", "domain"), slow])

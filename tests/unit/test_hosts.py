@@ -144,3 +144,17 @@ def test_host_table_one_row_per_distinct_raw_host():
 def test_host_table_empty_and_all_null():
     for series in (pl.Series([], dtype=pl.String), pl.Series([None, None], dtype=pl.String)):
         assert host_table(series).height == 0
+
+
+def test_registrable_domains_agree_with_the_list_walk_for_every_rule():
+    from dagster_project.normalise.hosts import _PSL, _registrable, registrable_domains
+
+    rules = {rule.lstrip("!*.") for rule in _PSL._publicsuffix}  # noqa: SLF001
+    hosts = sorted(
+        {prefix + rule for rule in rules for prefix in ("", "a.", "b.a.", "www.x.y.")}
+        | {"example.com", "www.example.co.uk", "192.168.1.1", "2001:db8::1", "localhost", "www.ck", "x.www.ck"}
+    )
+    got = dict(registrable_domains(pl.Series(hosts)).iter_rows())
+    assert len(got) == len(hosts)
+    assert {h: got[h] for h in hosts} == {h: _registrable(h) for h in hosts}
+    assert (got["b.a.co.uk"], got["co.uk"], got["192.168.1.1"]) == ("a.co.uk", None, "192.168.1.1")
