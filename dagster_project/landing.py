@@ -197,14 +197,10 @@ def land_bytes(relative_path: str, data: bytes, config: Config, modified: dt.dat
         lineage["site_hint"] = pl.coalesce(hint, pl.lit(folder_site))
     landed_rows = schema.conform(good.with_columns(**lineage), parsed.kind).collect()
 
+    # the original text of the (usually few) quarantined rows only
     bad = bad.select("row_number", pl.col("_reason").alias("reason"))
-    quarantine = pl.concat(
-        [
-            parsed.rejected.select("row_number", "reason", "raw"),
-            # the original text of the (usually few) quarantined rows only
-            bad.with_columns(parsed.raw_of(bad.get_column("row_number")) if bad.height else pl.lit(None, pl.String).alias("raw")),
-        ]
-    ).select(
+    raw = parsed.raw_of(bad.get_column("row_number")) if bad.height else pl.lit(None, pl.String).alias("raw")
+    quarantine = pl.concat([parsed.rejected.select("row_number", "reason", "raw"), bad.with_columns(raw)]).select(
         pl.lit(sha).alias("file_sha256"),
         pl.lit(relative_path).alias("file_name"),
         pl.col("row_number").cast(pl.Int64),

@@ -523,9 +523,9 @@ def _used_columns(fmt: TableFormat, names: list[str]) -> set[str] | None:
 def _string_frame(table: pa.Table, numbers: pl.Series, used: set[str] | None) -> pl.DataFrame:
     """The rows as the String frame a format maps (header names + row_number). Columns the format
     does not read are typed-null placeholders: same names, nothing converted or copied."""
+    unread = pl.repeat(None, table.num_rows, dtype=pl.Null, eager=True)
     columns = [
-        _column(table, name) if used is None or name in used else pl.repeat(None, table.num_rows, dtype=pl.Null, eager=True).alias(name)
-        for name in table.column_names
+        _column(table, name) if used is None or name in used else unread.alias(name) for name in table.column_names
     ]
     return pl.DataFrame([*columns, numbers])
 

@@ -78,7 +78,8 @@ def test_repeated_target_urls_are_canonicalised_like_single_ones():
         for i in range(600)  # enough rows for the targets to be canonicalised once per distinct URL
     ]
     landed = land_bytes("semrush/2026-10-01/x-backlinks.csv", "\n".join([header, *lines, ""]).encode(), CONFIG)
-    assert landed.rows["target_url"].unique().sort().to_list() == ["https://knifecraft.co.uk/", "https://knifecraft.co.uk/shop"]
+    canonical = ["https://knifecraft.co.uk/", "https://knifecraft.co.uk/shop"]
+    assert landed.rows["target_url"].unique().sort().to_list() == canonical
     assert landed.rows["target_host"].unique().to_list() == ["knifecraft.co.uk"]
     assert landed.quarantine.height == 200
     assert landed.quarantine["reason"][0] == "target_url: javascript URL: 'javascript:void(0)'"
@@ -87,7 +88,8 @@ def test_repeated_target_urls_are_canonicalised_like_single_ones():
 
 def test_quarantined_rows_keep_their_original_line():
     lines = SEMRUSH.replace("\n", "\r\n").split("\r\n")
-    landed = land_bytes("semrush/2026-10-01/knifecraft.co.uk-backlinks.csv", SEMRUSH.replace("\n", "\r\n").encode(), CONFIG)
+    data = SEMRUSH.replace("\n", "\r\n").encode()
+    landed = land_bytes("semrush/2026-10-01/knifecraft.co.uk-backlinks.csv", data, CONFIG)
     raw = dict(zip(landed.quarantine["row_number"], landed.quarantine["raw"], strict=True))
     assert raw == {2: lines[2], 4: lines[4]}  # the line as written, without its line break
 
@@ -95,7 +97,8 @@ def test_quarantined_rows_keep_their_original_line():
 def test_quarantined_row_of_a_file_with_multi_line_cells_gets_its_fields_rejoined():
     header, good, bad, _ = SEMRUSH.split("\n", 3)
     multi_line = good.replace("Best knives", '"Best\nknives"')
-    landed = land_bytes("semrush/2026-10-01/knifecraft.co.uk-backlinks.csv", f"{header}\n{multi_line}\n{bad}\n".encode(), CONFIG)
+    data = f"{header}\n{multi_line}\n{bad}\n".encode()
+    landed = land_bytes("semrush/2026-10-01/knifecraft.co.uk-backlinks.csv", data, CONFIG)
     assert landed.quarantine.select("row_number", "raw").rows() == [(2, bad)]
     assert landed.rows["page_title"].to_list() == ["Best\nknives"]
 

@@ -261,10 +261,11 @@ MIXED = [
 
 def test_two_url_columns_side_by_side_match_one_at_a_time():
     frame = pl.LazyFrame({"a": MIXED, "b": list(reversed(MIXED))}, schema={"a": pl.String, "b": pl.String})
-    together = normalise_url_columns(frame, [("a", "a_host", "a_domain", "a_error"), ("b", "b_host", "b_domain", "b_error")])
-    apart = normalise_url_column(normalise_url_column(frame, "a", "a_host", "a_domain", "a_error"), "b", "b_host", "b_domain", "b_error")
+    a, b = ("a", "a_host", "a_domain", "a_error"), ("b", "b_host", "b_domain", "b_error")
+    together = normalise_url_columns(frame, [a, b])
+    apart = normalise_url_column(normalise_url_column(frame, *a), *b)
     assert together.collect().equals(apart.collect())
-    assert together.collect_schema().names() == ["a", "b", "a_host", "a_domain", "a_error", "b_host", "b_domain", "b_error"]
+    assert together.collect_schema().names() == ["a", "b", *a[1:], *b[1:]]
 
 
 def test_distinct_urls_joined_back_match_every_row_canonicalised():
@@ -272,6 +273,7 @@ def test_distinct_urls_joined_back_match_every_row_canonicalised():
     per_row = _normalise(urls)
     table = normalise_distinct_urls(pl.Series(urls, dtype=pl.String), ("url", "host", "domain", "error"))
     assert table.height == len([u for u in set(MIXED) if u is not None])
-    joined = pl.DataFrame({"url": urls}, schema={"url": pl.String}).join(table, on="url", how="left", maintain_order="left")
+    rows = pl.DataFrame({"url": urls}, schema={"url": pl.String})
+    joined = rows.join(table, on="url", how="left", maintain_order="left")
     joined = joined.select(pl.col("url__canonical").alias("url"), "host", "domain", "error")
     assert joined.equals(per_row)
