@@ -239,7 +239,7 @@ def registrable_domains(hosts: pl.Series) -> pl.DataFrame:
         two.is_not_null()
         & ~two.is_in(tails.implode())
         & ~last.is_in(single.implode())
-        & ~pl.col("host").str.contains(":", literal=True)  # IPv6
+        & ~pl.col("host").str.contains_any([":", ".."])  # IPv6; an empty label (the list says None)
         & ~last.str.contains(r"^[0-9]+$")  # a dotted quad is its own domain
     )
     frame = frame.with_columns(plain.alias("plain"), two.alias("domain"))

@@ -152,7 +152,7 @@ def test_registrable_domains_agree_with_the_list_walk_for_every_rule():
     rules = {rule.lstrip("!*.") for rule in _PSL._publicsuffix}  # noqa: SLF001
     hosts = sorted(
         {prefix + rule for rule in rules for prefix in ("", "a.", "b.a.", "www.x.y.")}
-        | {"example.com", "www.example.co.uk", "192.168.1.1", "2001:db8::1", "localhost", "www.ck", "x.www.ck"}
+        | {"example.com", "www.example.co.uk", "192.168.1.1", "2001:db8::1", "localhost", "www.ck", "x.www.ck", "a..b.com"}
     )
     got = dict(registrable_domains(pl.Series(hosts)).iter_rows())
     assert len(got) == len(hosts)
