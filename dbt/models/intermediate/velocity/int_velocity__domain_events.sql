@@ -25,9 +25,14 @@ link_state as (
     select * from {{ ref('int_backlinks__link_state') }}
 ),
 
+-- an incremental run groups only the tool states of its links; a full build groups them all (the
+-- inner joins below drop the links without a referring domain; the semi-join over 2M links
+-- costs more than it saves)
 tool_states as (
     select * from {{ ref('int_backlinks__lost_state') }}
+    {% if is_incremental() %}
     where link_id in (select link_id from link_attributes)
+    {% endif %}
 ),
 
 snapshots as (
