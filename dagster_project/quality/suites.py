@@ -156,8 +156,11 @@ def batch_key(file_name: str, sha256: str) -> str:
 
 
 def _listed(values: Sequence[str]) -> str:
-    hexes = [v for v in values if _HEX.fullmatch(v)]  # sha256/md5 hex only: safe as literals
-    return ", ".join(f"'{v}'" for v in hexes) or "null"
+    """Hex digests as SQL literals (hex needs no quoting; anything else is a bug upstream)."""
+    for value in values:
+        if not _HEX.fullmatch(value):
+            raise ValueError(f"not a hex digest: {value!r}")
+    return ", ".join(f"'{v}'" for v in values) or "null"
 
 
 def _batch_filters(files: Sequence[File], audit: str, sha_column: str) -> str:
