@@ -602,16 +602,27 @@ def _utf16_to_utf8(data: bytes | bytearray, encoding: str, skip: int, limit: int
 _UTF16_HEAD = 1 << 20
 
 
-def _read_utf16(data: bytes, formats: Sequence[TableFormat], encoding: str, skip: int) -> ParsedExport | None:
-    """A UTF-16 table read like a UTF-8 one: only its head is transcoded to find the header; the
-    body is transcoded while it is split (see `_Body`)."""
-    fast = _utf8_head(_utf16_to_utf8(data, encoding, skip, _UTF16_HEAD))
+def _locate(utf8: bytes | bytearray, formats: Sequence[TableFormat]):
+    """(head text, BOM length, format, header row, delimiter) of a table in UTF-8 bytes that can be
+    read without decoding it whole; None when it cannot (see `_utf8_head`, or a format that
+    rewrites the text first)."""
+    fast = _utf8_head(utf8)
     if fast is None:
         return None
     head, bom = fast
     fmt, header_index, delimiter = find_table(head, formats)
     if fmt.preprocess is not None:
         return None
+    return head, bom, fmt, header_index, delimiter
+
+
+def _read_utf16(data: bytes, formats: Sequence[TableFormat], encoding: str, skip: int) -> ParsedExport | None:
+    """A UTF-16 table read like a UTF-8 one: only its head is transcoded to find the header; the
+    body is transcoded while it is split (see `_Body`)."""
+    located = _locate(_utf16_to_utf8(data, encoding, skip, _UTF16_HEAD), formats)
+    if located is None:
+        return None
+    head, bom, fmt, header_index, delimiter = located
     header = head[: _line_offset(head, header_index + 1)]
     start = skip + (2 if bom else 0) + len(header.encode(encoding))  # a U+FEFF is one code unit
     return _parse(fmt, head, header_index, delimiter, _Body(data, start, encoding), encoding)
@@ -620,13 +631,10 @@ def _read_utf16(data: bytes, formats: Sequence[TableFormat], encoding: str, skip
 def _read_utf8(data: bytes, formats: Sequence[TableFormat]) -> ParsedExport | None:
     """The table in UTF-8 bytes, read without decoding them whole; None when that cannot be done
     (no line break in the head, bytes that are not UTF-8, a format that rewrites the text)."""
-    fast = _utf8_head(data)
-    if fast is None:
+    located = _locate(data, formats)
+    if located is None:
         return None
-    head, bom = fast
-    fmt, header_index, delimiter = find_table(head, formats)
-    if fmt.preprocess is not None:
-        return None
+    head, bom, fmt, header_index, delimiter = located
     start = bom + len(head[: _line_offset(head, header_index + 1)].encode("utf-8"))
     try:
         return _parse(fmt, head, header_index, delimiter, _Body(data, start), "utf-8-sig" if bom else "utf-8")
