@@ -290,8 +290,8 @@ class Warehouse:
     def __exit__(self, *exc) -> None:
         # Close the pooled DuckDB connections: DuckDB refuses a second connection to the file
         # with another configuration (the next check's, or the writer's) while these are open.
-        self.source.get_engine().dispose()  # ours (`count`) and the one GX validates through
-        self.source.get_execution_engine().engine.dispose()
+        self.source.get_engine().dispose()  # the data source's (GX tests the connection with it)
+        self.source.get_execution_engine().engine.dispose()  # the one GX validates through
 
     def query(self, name: str, sql: str):
         return self.source.add_query_asset(name, query=sql).add_batch_definition_whole_table(name)
@@ -300,11 +300,10 @@ class Warehouse:
         return self.source.add_table_asset(name, table_name=table_name, schema_name=schema_name).add_batch_definition_whole_table(name)
 
     def count(self, sql: str) -> int:
-        """Rows of a query (through the same engine GX uses: its cached one)."""
+        """Rows of a query, through the engine GX validates with (its pooled connection)."""
         import sqlalchemy as sa
 
-        engine = self.source.get_engine()
-        with engine.connect() as con:
+        with self.source.get_execution_engine().engine.connect() as con:
             return con.execute(sa.text(f"select count(*) from ({sql}) as counted")).scalar_one()
 
     def run(self, data, expectations: list, result_format: dict | str) -> list:
@@ -410,12 +409,14 @@ def validate_batch(path: Path, kind: str, files: Sequence[File], today: dt.date)
     """The batch (the audit rows `files` names) of the warehouse file at `path`
     through the schema suite (raw.<kind>'s columns and types), the row suite (every row of the
     batch's files) and the reconciliation suite (its audit rows)."""
-    rows, files = rows_query(kind, files), files_query(kind, files)
+    rows_sql = rows_query(kind, files)
     with Warehouse(path) as warehouse:
         results = [
             validate(warehouse, warehouse.table("schema", "raw", kind), schema_expectations(kind), f"{kind}_schema"),
-            validate(warehouse, warehouse.query("rows", rows), row_expectations(kind, today), f"{kind}_rows", ROW_INDEX),
-            validate(warehouse, warehouse.query("files", files), file_expectations(kind), f"{kind}_files", FILE_INDEX),
+            validate(warehouse, warehouse.query("rows", rows_sql), row_expectations(kind, today), f"{kind}_rows", ROW_INDEX),
+            validate(
+                warehouse, warehouse.query("files", files_query(kind, files)), file_expectations(kind), f"{kind}_files", FILE_INDEX
+            ),
         ]
-        counts = warehouse.count(rows), warehouse.count(files)
-    return BatchReport(kind, counts[1], counts[0], results)
+        rows = warehouse.count(rows_sql)
+    return BatchReport(kind, len(files), rows, results)
