@@ -8,18 +8,17 @@ a trailing slash, a scheme, a wildcard. An upload replaces the whole previous fi
 
 The writer never truncates: a file that would break a limit raises `DisavowError`. Sites on a
 private public suffix (`x.blogspot.com`) are listed in their own section and never rolled up to
-the platform. Everything here is pure (rows in, text out) except `disavow_command`.
+the platform. Everything here is pure (rows in, text out) except `candidates`, which reads them; the command
+is cli/disavow.py.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import click
 import polars as pl
 from publicsuffixlist import PublicSuffixList
 
@@ -317,23 +316,12 @@ def diff(previous_text: str, new_text: str) -> DisavowDiff:
     )
 
 
-# ------------------------------------------------------------------------------ command
-
-EXIT_OK, EXIT_LIMITS, EXIT_USAGE = 0, 1, 2
-
-
-def _fail(message: str, code: int) -> None:
-    click.echo(f"error: {message}", err=True)
-    sys.exit(code)
-
-
-def _candidates(warehouse: Path, site: str) -> pl.DataFrame:
+def candidates(warehouse: Path, site: str) -> pl.DataFrame | None:
+    """The site's rows of marts.disavow_candidates; None when the warehouse has no such table yet."""
     import duckdb
 
     from dagster_project import warehouse as wh
 
-    if not warehouse.exists():
-        _fail(f"no warehouse at {warehouse}: run `backlinks refresh` first", EXIT_USAGE)
     with wh.connect(warehouse, read_only=True) as con:
         try:
             return con.sql(
@@ -342,69 +330,4 @@ def _candidates(warehouse: Path, site: str) -> pl.DataFrame:
                 params=[site],
             ).pl()
         except duckdb.CatalogException:
-            _fail(f"{warehouse} has no marts.disavow_candidates yet: run `backlinks refresh` first", EXIT_USAGE)
-    return pl.DataFrame(schema=_CANDIDATE_SCHEMA)
-
-
-@click.command("disavow")
-@click.option("--config", "config_path", help="sites.yml [env BACKLINKS_CONFIG].")
-@click.option("--warehouse", "warehouse_path", help="DuckDB warehouse file [env BACKLINKS_WAREHOUSE].")
-@click.option("--out", "out_path", type=click.Path(dir_okay=False), help="Write the file here (default: stdout).")
-@click.option(
-    "--previous",
-    "previous_path",
-    type=click.Path(dir_okay=False),
-    help="The disavow file uploaded last time: show what this one adds and removes.",
-)
-def disavow_command(config_path, warehouse_path, out_path, previous_path) -> None:
-    """Write a Google disavow file from the current toxicity model (marts.disavow_candidates)."""
-    from dagster_project import settings
-    from dagster_project.config import ConfigError, load_config
-
-    paths = settings.resolve(config_path, None, warehouse_path)
-    try:
-        config = load_config(paths.config)
-    except ConfigError as exc:
-        _fail(str(exc), EXIT_USAGE)
-    previous_text = None
-    if previous_path:
-        try:
-            previous_text = Path(previous_path).read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError) as exc:
-            _fail(f"cannot read the previous disavow file {previous_path}: {exc}", EXIT_USAGE)
-
-    rows = _candidates(paths.warehouse, config.site.domain)
-    try:
-        result = render(
-            rows,
-            site=config.site.domain,
-            generated_on=dt.date.today(),
-            never=config.disavow.never,
-            protected=config.site_domains,
-        )
-    except DisavowError as exc:
-        _fail(str(exc), EXIT_LIMITS)
-
-    if out_path:
-        Path(out_path).write_bytes(result.text.encode("utf-8"))
-    else:
-        click.echo(result.text, nl=False)
-    click.echo(
-        f"{len(result.entries)} entries ({len(result.domains)} domains, {len(result.private_sites)} sites on "
-        f"shared hosts, {len(result.urls)} URLs)" + (f" written to {out_path}" if out_path else ""),
-        err=True,
-    )
-    for entry, why in result.skipped:
-        click.echo(f"  left out {entry}: {why}", err=True)
-    if previous_text is not None:
-        change = diff(previous_text, result.text)
-        click.echo(
-            f"Against {previous_path}: {len(change.added)} added, {len(change.removed)} removed, {len(change.kept)} kept",
-            err=True,
-        )
-        for entry in change.added:
-            click.echo(f"  + {entry}", err=True)
-        for entry in change.removed:
-            click.echo(f"  - {entry}", err=True)
-        for problem in change.previous_problems:
-            click.echo(f"  ! previous file {problem} (Google ignores such lines)", err=True)
+            return None

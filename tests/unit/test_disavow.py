@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from dagster_project import disavow
+from dagster_project.cli import disavow as disavow_cli
 from dagster_project.disavow import DisavowError, diff, line_problem, parse_entries, render, validate
 
 TODAY = dt.date(2026, 11, 2)
@@ -206,7 +207,7 @@ def test_command_writes_a_valid_file_and_diffs_the_previous_one(setup, tmp_path)
     previous.write_text("domain:old-network.top\ndomain:cheap-knife-hub42.xyz\n", encoding="utf-8")
     out = tmp_path / "disavow.txt"
     result = CliRunner().invoke(
-        disavow.disavow_command,
+        disavow_cli.command,
         ["--config", str(config), "--warehouse", str(warehouse), "--out", str(out), "--previous", str(previous)],
     )
     assert result.exit_code == 0, result.output
@@ -220,7 +221,7 @@ def test_command_writes_a_valid_file_and_diffs_the_previous_one(setup, tmp_path)
 
 def test_command_prints_to_stdout_without_out(setup):
     config, warehouse = setup
-    result = CliRunner().invoke(disavow.disavow_command, ["--config", str(config), "--warehouse", str(warehouse)])
+    result = CliRunner().invoke(disavow_cli.command, ["--config", str(config), "--warehouse", str(warehouse)])
     assert result.exit_code == 0
     assert result.stdout.startswith(f"# Google disavow file for {SITE}")
     assert validate(result.stdout) == []
@@ -229,13 +230,13 @@ def test_command_prints_to_stdout_without_out(setup):
 def test_command_exit_codes(setup, tmp_path, monkeypatch):
     config, warehouse = setup
     runner = CliRunner()
-    missing = runner.invoke(disavow.disavow_command, ["--config", str(config), "--warehouse", str(tmp_path / "none.duckdb")])
+    missing = runner.invoke(disavow_cli.command, ["--config", str(config), "--warehouse", str(tmp_path / "none.duckdb")])
     assert missing.exit_code == 2 and "run `backlinks refresh` first" in missing.stderr
     bad = tmp_path / "bad.yml"
     bad.write_text("site: {domain: x.com}\ncolour: red\n", encoding="utf-8")
-    bad_config = runner.invoke(disavow.disavow_command, ["--config", str(bad), "--warehouse", str(warehouse)])
+    bad_config = runner.invoke(disavow_cli.command, ["--config", str(bad), "--warehouse", str(warehouse)])
     assert bad_config.exit_code == 2 and "unknown key 'colour'" in bad_config.stderr
     monkeypatch.setattr(disavow, "MAX_LINES", 10)
-    too_long = runner.invoke(disavow.disavow_command, ["--config", str(config), "--warehouse", str(warehouse), "--out", str(tmp_path / "o.txt")])
+    too_long = runner.invoke(disavow_cli.command, ["--config", str(config), "--warehouse", str(warehouse), "--out", str(tmp_path / "o.txt")])
     assert too_long.exit_code == 1 and "Nothing was written" in too_long.stderr
     assert not (tmp_path / "o.txt").exists()

@@ -300,16 +300,16 @@ def test_the_cli_prints_our_reason_escaped_and_a_warning_does_not_fail_the_run(m
     import dagster as dg
     from rich.console import Console
 
-    from dagster_project import cli
+    from dagster_project.cli import common, job, output
 
     monkeypatch.setenv("BACKLINKS_WAREHOUSE", str(tmp_path / "w.duckdb"))
     screen = io.StringIO()
-    monkeypatch.setattr(cli, "console", Console(file=screen, width=300))
-    reason = cli._check_reason({"reason": dg.MetadataValue.text("rel 'x[/]' is not one of …"), "drifts": dg.MetadataValue.json([])})
+    monkeypatch.setattr(common, "console", Console(file=screen, width=300))
+    reason = job.check_reason({"reason": dg.MetadataValue.text("rel 'x[/]' is not one of …"), "drifts": dg.MetadataValue.json([])})
     assert reason == "rel 'x\\[/]' is not one of …"  # rich markup escaped: printed verbatim
-    warned = cli.RunOutcome(success=True, passed_checks=3, warned_checks=[("raw/backlinks", "snapshot_drift", reason)])
-    assert cli.report_outcome(warned, []) == cli.EXIT_OK
+    warned = job.RunOutcome(success=True, passed_checks=3, warned_checks=[("raw/backlinks", "snapshot_drift", reason)])
+    assert output.report_outcome(warned, []) == common.EXIT_OK
     printed = screen.getvalue()
     assert "1 warnings" in printed and "raw/backlinks · snapshot_drift: rel 'x[/]' is not one of" in printed
-    failed = cli.RunOutcome(success=False, failed_checks=[("raw/backlinks", "batch_expectations", "6 of 73 failed")])
-    assert cli.report_outcome(failed, []) == cli.EXIT_PROBLEMS
+    failed = job.RunOutcome(success=False, failed_checks=[("raw/backlinks", "batch_expectations", "6 of 73 failed")])
+    assert output.report_outcome(failed, []) == common.EXIT_PROBLEMS

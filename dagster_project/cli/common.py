@@ -1,0 +1,76 @@
+"""What every command shares: exit codes, the --config/--warehouse/--inbox options, path
+resolution, the consoles and the one-line usage error. Declared once, here."""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.markup import escape
+
+from dagster_project import settings
+from dagster_project.config import ConfigError, load_config
+
+# Exit status (README, Commands): 0 all good; 1 finished, but a file was rejected or a blocking
+# check failed (disavow: a limit of Google's was exceeded); 2 bad usage or configuration (nothing
+# changed).
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+
+STARTED = time.perf_counter()  # the "Time:" line counts from here (interpreter start-up is ~0.1 s before)
+
+# Bound to the real stdout now: during a run, library chatter (dbt's log lines) is redirected to
+# a log file, and only our progress lines reach the user. Wide when piped, so tables don't fold.
+_STDOUT = sys.stdout
+console = Console(file=_STDOUT, highlight=False, width=None if _STDOUT.isatty() else 160)
+err_console = Console(stderr=True, highlight=False, soft_wrap=True)  # a path in an error stays one line
+
+
+def fail(message: str, code: int = EXIT_USAGE) -> None:
+    """The user-facing error: one line on stderr, then exit (never a traceback)."""
+    err_console.print(f"[bold red]error:[/] {escape(message)}")  # a message quotes paths and data: no markup
+    sys.exit(code)
+
+
+config_option = click.option("--config", "config_path", help="sites.yml [env BACKLINKS_CONFIG].")
+warehouse_option = click.option("--warehouse", "warehouse_path", help="DuckDB warehouse file [env BACKLINKS_WAREHOUSE].")
+inbox_option = click.option("--inbox", help="Folder of exports [env BACKLINKS_INBOX].")
+
+
+def paths_options(func):
+    """--config and --warehouse: every command takes both."""
+    return config_option(warehouse_option(func))
+
+
+def quiet_libraries() -> None:
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("DAGSTER_DISABLE_TELEMETRY", "true")
+    os.environ.setdefault("DO_NOT_TRACK", "1")
+    os.environ.setdefault("TQDM_DISABLE", "1")
+    # One "planned" event per asset for a run over a partition range, not one per asset and day:
+    # a refresh of two months of snapshots otherwise logs ~4,000 of them before it starts (the
+    # price: a failed run leaves its partitions "missing" rather than "failed" in the UI).
+    os.environ.setdefault("DAGSTER_EMIT_PARTITION_SUBSET_IN_PLANNED_EVENTS", "true")
+
+
+def resolve(config_path: str | None, inbox: str | None, warehouse_path: str | None, need_inbox: bool = False) -> settings.Paths:
+    """The paths of this command (flags over environment over defaults), with sites.yml validated
+    and exported for the Dagster resources and dbt. Bad configuration exits 2 here."""
+    paths = settings.resolve(config_path, inbox, warehouse_path)
+    try:
+        load_config(paths.config)
+    except ConfigError as exc:
+        fail(str(exc))
+    if need_inbox and not paths.inbox.is_dir():
+        fail(f"inbox folder not found: {paths.inbox}")
+    settings.export(paths)
+    quiet_libraries()
+    return paths
+
+
+def require_warehouse(warehouse: Path) -> None:
+    if not warehouse.exists():
+        fail(f"no warehouse at {warehouse}: run `backlinks refresh` first")
