@@ -199,6 +199,33 @@ def test_only_the_batch_is_validated(tmp_path, good_result):
     assert not suites.validate_batch(path, "backlinks", files, TODAY).passed
 
 
+def test_the_validation_worker_judges_a_batch_as_this_process_does(tmp_path, good_result):
+    """The worker (started while files land, so GX imports on the other core) returns the same
+    report, failures included; when it is gone, the check validates in its own process."""
+    from dagster_project.quality import worker
+
+    path, files = _warehouse(tmp_path, good_result)
+    _sql(path, "update raw.backlinks set rel = 'dofollow' where row_number = 3")
+    here = suites.validate_batch(path, "backlinks", files, TODAY)
+    assert worker.start() and not worker.start()  # one worker at a time
+    try:
+        process = worker._worker._process
+        there = worker.validate_batch(path, "backlinks", files, TODAY)
+        assert (there.passed, there.rows, there.reason()) == (False, 5, here.reason())
+        assert [(f.rule, f.examples) for f in there.failures] == [(f.rule, f.examples) for f in here.failures]
+        assert process.poll() is None  # it serves the next batch too
+        process.kill()
+        process.wait()
+        fallback = worker.validate_batch(path, "backlinks", files, TODAY)  # the worker died: validated here
+        assert fallback.reason() == here.reason() and worker._worker is None
+    finally:
+        worker.stop_quietly()
+    worker.start()
+    process = worker._worker._process
+    worker.stop()
+    assert process.wait(timeout=60) == 0  # a closed stdin ends the worker cleanly
+
+
 def test_the_gx_engine_keeps_results_a_closed_connection_would_discard(tmp_path, good_result):
     """The root cause of GX's `list index out of range` on DuckDB: a result fetched after its
     connection closed. Through our dialect it is complete."""

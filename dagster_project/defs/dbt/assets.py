@@ -17,6 +17,7 @@ from dagster_project.defs.dbt.build_args import dbt_build_args, environment, nee
 from dagster_project.fingerprint import warehouse_fingerprint
 from dagster_project.defs.dbt.project import DbtCli, dbt_project, translator
 from dagster_project.defs.resources import WarehouseResource
+from dagster_project.quality import worker
 
 
 class DbtBuildConfig(dg.Config):
@@ -50,6 +51,7 @@ def warehouse_models(
     # non-zero CLI exit), not as a crashed step that hides which tests failed. One target folder
     # per warehouse (artifacts and dbt.log of its last run), not one more per run under dbt/target.
     parse_ahead.finish(warehouse.paths.dbt_target)  # a first build's parse, run while files landed
+    worker.stop()  # the batch checks are done: they run before this step
     with environment(window_env(vars)):
         invocation = dbt.cli(
             dbt_build_args(full), context=context, raise_on_error=False, target_path=warehouse.paths.dbt_target

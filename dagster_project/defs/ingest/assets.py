@@ -25,6 +25,7 @@ from dagster_project.defs.dbt.build_args import window_env
 from dagster_project.defs.dbt.project import DbtCli, dbt_project
 from dagster_project.defs.resources import WarehouseResource
 from dagster_project.loader import ingest_inbox
+from dagster_project.quality import worker
 
 RAW_KEYS = [dg.AssetKey(["raw", kind]) for kind in ("backlinks", "mentions", "rankings")]
 AUDIT_KEYS = [dg.AssetKey(["audit", "ingest_files"]), dg.AssetKey(["audit", "quarantine"])]
@@ -70,6 +71,7 @@ def landed_exports(
     if context.job_def.executor_def.name in parse_ahead.IN_PROCESS_EXECUTORS:  # the dbt step can wait for it
         if parse_ahead.start(dbt, paths.dbt_target, window_env(window_vars(start, end, Bounds.now()))):
             context.log.info(f"dbt parse started alongside landing (a first build of this warehouse): {paths.dbt_target}")
+        worker.start()  # GX imports on the other core while the files land (quality/worker.py)
     settings = warehouse.load_config()
     build, how = wh.start_build(paths.warehouse, generations.incremental_scopes(dbt_project().manifest_path))
     context.log.info(f"build file {build}: {how}")

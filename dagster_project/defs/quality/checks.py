@@ -20,7 +20,7 @@ import dagster as dg
 from dagster_project import warehouse as wh
 from dagster_project.defs.quality import batch
 from dagster_project.defs.resources import WarehouseResource
-from dagster_project.quality import drift, suites
+from dagster_project.quality import drift, suites, worker
 
 RAW_BACKLINKS = dg.AssetKey(["raw", "backlinks"])
 SHOWN = 3  # findings quoted in the one-line reason (all are in the metadata)
@@ -56,7 +56,7 @@ def _batch_check(kind: str) -> dg.AssetChecksDefinition:
             files = batch.files(con, kind, published)
         if files.height == 0:
             return dg.AssetCheckResult(passed=True, metadata={"reason": f"no new {kind} files in this refresh"})
-        report = suites.validate_batch(path, kind, files.select("file_name", "sha256").rows(), _today())
+        report = worker.validate_batch(path, kind, files.select("file_name", "sha256").rows(), _today())
         context.log.info(f"{kind}: {report.metadata()['reason']} ({report.metadata()['gx_seconds']} s)")
         severity = dg.AssetCheckSeverity.ERROR if report.severity == suites.ERROR else dg.AssetCheckSeverity.WARN
         return dg.AssetCheckResult(passed=report.passed, severity=severity, metadata=report.metadata())
