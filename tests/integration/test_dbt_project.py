@@ -85,3 +85,25 @@ def test_a_broken_row_rule_names_the_rule_and_keeps_the_row(built):
     finally:
         with duckdb.connect(str(warehouse)) as con:
             con.execute("update marts.fct_backlinks set domain_rating = ?, spam_score = ? where link_id = ?", [*saved, link_id])
+
+
+def test_a_duplicated_key_fails_the_row_rules_test_naming_the_key(built):
+    """The grain of a model (its unique keys) is checked by the same row_rules test: every row of a
+    duplicated key is kept, saying which key; nulls in a key compare as values."""
+    warehouse, work, _ = built
+    with duckdb.connect(str(warehouse)) as con:  # one link twice
+        link_id = con.sql("select min(link_id) from marts.fct_backlinks").fetchall()[0][0]
+        con.execute("insert into marts.fct_backlinks select * from marts.fct_backlinks where link_id = ?", [link_id])
+    try:
+        failed = dbt(warehouse, work, "test", "--select", "fct_backlinks", "--exclude", "test_type:unit")
+        assert failed.returncode == 1
+        # (the singular test that referring domains add up to links fails too: the copy is one more link)
+        assert "row_rules_fct_backlinks" in failure_tables(warehouse)
+        with duckdb.connect(str(warehouse), read_only=True) as con:
+            stored = con.sql("select broken_rules, link_id from test_failures.row_rules_fct_backlinks order by 1").fetchall()
+        assert stored == [("duplicate (link_id)", link_id)] * 2 + [("duplicate (site_domain, source_url, target_url)", link_id)] * 2
+    finally:
+        with duckdb.connect(str(warehouse)) as con:
+            con.execute("delete from marts.fct_backlinks where rowid = (select max(rowid) from marts.fct_backlinks where link_id = ?)", [link_id])
+    assert dbt(warehouse, work, "test", "--select", "fct_backlinks", "--exclude", "test_type:unit").returncode == 0
+    assert failure_tables(warehouse) == []
