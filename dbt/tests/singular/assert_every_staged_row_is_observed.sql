@@ -3,14 +3,18 @@
 with
 
 staged as (
-    select snapshot_date, count(*) as staged_rows
+    select
+        snapshot_date,
+        count(*) as staged_rows
     from {{ ref('stg_raw__backlinks') }}
     where {{ in_snapshot_window('snapshot_date') }}
     group by snapshot_date
 ),
 
 observed as (
-    select snapshot_date, sum(raw_rows) as observed_rows
+    select
+        snapshot_date,
+        sum(raw_rows) as observed_rows
     from {{ ref('int_backlinks__snapshot_observations') }}
     where {{ in_snapshot_window('snapshot_date') }}
     group by snapshot_date

@@ -19,9 +19,13 @@ domains as (
     group by site_domain
 )
 
-select links.*, domains.links as domain_links, domains.live_links as domain_live_links
+select
+    links.*,
+    domains.links as domain_links,
+    domains.live_links as domain_live_links
 from links
 full outer join domains
     on links.site_domain = domains.site_domain
-where coalesce(links.links, -1) <> coalesce(domains.links, -1)
+where
+    coalesce(links.links, -1) <> coalesce(domains.links, -1)
     or coalesce(links.live_links, -1) <> coalesce(domains.live_links, -1)

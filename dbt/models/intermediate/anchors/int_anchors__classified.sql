@@ -81,11 +81,19 @@ anchors_normalised as (
 
 -- the configured brand terms, plus each site's own domain and its first label
 site_brand_terms as (
-    select site_domain, brand_term as term from brand_terms
+    select
+        site_domain,
+        brand_term as term
+    from brand_terms
     union all
-    select site_domain, site_domain as term from sites
+    select
+        site_domain,
+        site_domain as term
+    from sites
     union all
-    select site_domain, {{ dbt.split_part('site_domain', "'.'", 1) }} as term from sites
+    select
+        site_domain, {{ dbt.split_part('site_domain', "'.'", 1) }} as term
+    from sites
 ),
 
 brand_terms_compact as (
@@ -118,25 +126,28 @@ generic_normalised as (
 flagged as (
     select
         anchors_normalised.*,
-        exists (
+        exists(
             select 1
             from brand_term_patterns
-            where brand_term_patterns.site_domain = anchors_normalised.site_domain
+            where
+                brand_term_patterns.site_domain = anchors_normalised.site_domain
                 and {{ regexp_contains('anchors_normalised.anchor_normalised', 'brand_term_patterns.term_pattern') }}
         ) as is_branded,
-        exists (
+        exists(
             select 1
             from keywords_normalised
-            where keywords_normalised.keyword_normalised <> ''
+            where
+                keywords_normalised.keyword_normalised <> ''
                 and anchors_normalised.anchor_padded = ' ' || keywords_normalised.keyword_normalised || ' '
         ) as is_exact_match,
-        exists (
+        exists(
             select 1
             from keywords_normalised
-            where keywords_normalised.keyword_normalised <> ''
+            where
+                keywords_normalised.keyword_normalised <> ''
                 and anchors_normalised.anchor_padded like '% ' || keywords_normalised.keyword_normalised || ' %'
         ) as is_partial_match,
-        exists (
+        exists(
             select 1
             from generic_normalised
             where anchors_normalised.anchor_padded = ' ' || generic_normalised.generic_normalised || ' '

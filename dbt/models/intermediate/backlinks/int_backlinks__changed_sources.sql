@@ -31,9 +31,12 @@ snapshot_observations as (
 
 {% if observations_before is none or series_before is none %}
 
-changed as (
-    select source_url_key, source_domain from snapshot_observations
-),
+    changed as (
+        select
+            source_url_key,
+            source_domain
+        from snapshot_observations
+    ),
 
 {% else %}
 

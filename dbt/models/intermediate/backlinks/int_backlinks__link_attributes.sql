@@ -26,7 +26,9 @@ observations as {{ inlined_cte() }} (
 
 -- how many observations each link has (link_id is a hash of the link: one key to group by)
 link_rows as (
-    select link_id, count(*) as observation_count
+    select
+        link_id,
+        count(*) as observation_count
     from observations
     group by link_id
 ),
@@ -42,10 +44,13 @@ single_observation_links as (
         target_host,
         target_domain,
         {%- for column in attribute_columns %}
-        {{ column }}{% if not loop.last %},{% endif %}
+            {{ column }}{% if not loop.last %},{% endif %}
         {%- endfor %}
     from observations
-    where link_id in (select link_id from link_rows where observation_count = 1)
+    where link_id in (
+        select link_rows.link_id from link_rows
+        where link_rows.observation_count = 1
+    )
 ),
 
 multi_observation_links as (
@@ -60,10 +65,14 @@ multi_observation_links as (
         min(target_domain) as target_domain,
         -- attributes and numerics
         {%- for column in attribute_columns %}
-        {{ latest_value(column, 'recency_key') }} as {{ column }}{% if not loop.last %},{% endif %}
+            {{ latest_value(column, 'recency_key') }} as {{ column }}{% if not loop.last %},{% endif %}
         {%- endfor %}
     from observations
-    where link_id in (select link_id from link_rows where observation_count > 1)
+    where
+        link_id in (
+            select link_rows.link_id from link_rows
+            where link_rows.observation_count > 1
+        )
     group by link_id, site_domain, source_url_key
 ),
 

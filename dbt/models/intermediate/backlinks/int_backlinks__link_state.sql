@@ -13,7 +13,11 @@ tool_states as {{ inlined_cte() }} (
 ),
 
 losses as (
-    select link_id, source_tool, lost_reason, lost_at
+    select
+        link_id,
+        source_tool,
+        lost_reason,
+        lost_at
     from tool_states
     where is_lost
 ),
@@ -30,14 +34,15 @@ standing_losses as (
         ) as loss_rank
     from losses
     where not exists (
-            select 1
-            from tool_states as others
-            -- (only links with a loss: the check then hashes a few rows, not every link)
-            where others.link_id in (select link_id from losses)
-                and others.link_id = losses.link_id
-                and others.source_tool <> losses.source_tool
-                and others.last_live_snapshot_date >= losses.lost_at
-        )
+        select 1
+        from tool_states as others
+        -- (only links with a loss: the check then hashes a few rows, not every link)
+        where
+            others.link_id in (select losses.link_id from losses)
+            and others.link_id = losses.link_id
+            and others.source_tool <> losses.source_tool
+            and others.last_live_snapshot_date >= losses.lost_at
+    )
 ),
 
 -- the sorted tool list of links some other tool reported: a string aggregate, which costs
@@ -47,21 +52,25 @@ other_tool_sources as (
         link_id,
         {{ string_agg_distinct_sorted('source_tool') }} as sources
     from tool_states
-    where link_id in (
-        select link_id
-        from tool_states
-        where source_tool not in ('{{ known_tools | join("', '") }}')
-    )
+    where
+        link_id in (
+            select unknown_tools.link_id
+            from tool_states as unknown_tools
+            where unknown_tools.source_tool not in ('{{ known_tools | join("', '") }}')
+        )
     group by link_id
 ),
 
 first_standing_loss as (
-    select * from standing_losses where loss_rank = 1
+    select * from standing_losses
+    where loss_rank = 1
 ),
 
 -- how many tools reported each link
 link_tools as (
-    select link_id, count(*) as tool_rows
+    select
+        link_id,
+        count(*) as tool_rows
     from tool_states
     group by link_id
 ),
@@ -81,7 +90,10 @@ single_tool_links as (
         vendor_first_seen,
         last_live_snapshot_date as last_seen
     from tool_states
-    where link_id in (select link_id from link_tools where tool_rows = 1)
+    where link_id in (
+        select link_tools.link_id from link_tools
+        where link_tools.tool_rows = 1
+    )
 ),
 
 -- link_id is a hash of (site, source URL, target URL): grouping by it alone is the same
@@ -96,7 +108,7 @@ multi_tool_per_link as (
         min(target_url) as target_url,
         -- which of the known tools reported the link (sources below)
         {%- for tool in known_tools %}
-        max(case when source_tool = '{{ tool }}' then 1 else 0 end) as from_{{ tool }},
+            max(case when source_tool = '{{ tool }}' then 1 else 0 end) as from_{{ tool }},
         {%- endfor %}
         -- numerics
         count(*) as tools_count,
@@ -106,7 +118,11 @@ multi_tool_per_link as (
         min(vendor_first_seen) as vendor_first_seen,
         max(last_live_snapshot_date) as last_seen
     from tool_states
-    where link_id in (select link_id from link_tools where tool_rows > 1)
+    where
+        link_id in (
+            select link_tools.link_id from link_tools
+            where link_tools.tool_rows > 1
+        )
     group by link_id
 ),
 
@@ -122,7 +138,7 @@ multi_tool_links as (
             -- the known tools in alphabetical order, comma-separated
             substring(
                 {%- for tool in known_tools %}
-                case when multi_tool_per_link.from_{{ tool }} = 1 then ',{{ tool }}' else '' end{% if not loop.last %} ||{% endif %}
+                    case when multi_tool_per_link.from_{{ tool }} = 1 then ',{{ tool }}' else '' end{% if not loop.last %} ||{% endif %}
                 {%- endfor %},
                 2
             )

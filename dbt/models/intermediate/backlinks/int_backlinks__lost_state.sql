@@ -53,8 +53,9 @@ tool_absence as (
         min(series_state.absent_at) as absent_at
     from per_tool
     inner join series_state
-        on per_tool.link_id = series_state.link_id
-        and per_tool.source_tool = series_state.source_tool
+        on
+            per_tool.link_id = series_state.link_id
+            and per_tool.source_tool = series_state.source_tool
     where series_state.absent_at > per_tool.last_snapshot_date
     group by per_tool.link_id, per_tool.source_tool
 ),
@@ -68,9 +69,10 @@ latest_of_several as (
         observations.vendor_lost_at
     from observations
     inner join per_tool
-        on observations.link_id = per_tool.link_id
-        and observations.source_tool = per_tool.source_tool
-        and observations.snapshot_date = per_tool.last_snapshot_date
+        on
+            observations.link_id = per_tool.link_id
+            and observations.source_tool = per_tool.source_tool
+            and observations.snapshot_date = per_tool.last_snapshot_date
     where per_tool.snapshot_count > 1
 ),
 
@@ -88,8 +90,9 @@ latest_observation as (
         end as vendor_lost_at
     from per_tool
     left join latest_of_several
-        on per_tool.link_id = latest_of_several.link_id
-        and per_tool.source_tool = latest_of_several.source_tool
+        on
+            per_tool.link_id = latest_of_several.link_id
+            and per_tool.source_tool = latest_of_several.source_tool
 ),
 
 final as (
@@ -107,7 +110,7 @@ final as (
             when tool_absence.absent_at is not null then 'absent_from_later_snapshot'
         end as lost_reason,
         coalesce(latest_observation.vendor_is_lost, false)
-            or tool_absence.absent_at is not null as is_lost,
+        or tool_absence.absent_at is not null as is_lost,
         -- numerics
         per_tool.snapshot_count,
         -- timestamps
@@ -123,11 +126,13 @@ final as (
         end as lost_at
     from per_tool
     inner join latest_observation
-        on per_tool.link_id = latest_observation.link_id
-        and per_tool.source_tool = latest_observation.source_tool
+        on
+            per_tool.link_id = latest_observation.link_id
+            and per_tool.source_tool = latest_observation.source_tool
     left join tool_absence
-        on per_tool.link_id = tool_absence.link_id
-        and per_tool.source_tool = tool_absence.source_tool
+        on
+            per_tool.link_id = tool_absence.link_id
+            and per_tool.source_tool = tool_absence.source_tool
 )
 
 select * from final

@@ -35,7 +35,9 @@ source_spellings as (
         source_url,
         {{ url_host('source_url') }} as source_host
     from (
-        select source_url_key, max(source_url) as source_url
+        select
+            source_url_key,
+            max(source_url) as source_url
         from snapshot_observations
         group by source_url_key
     ) as greatest_spellings
@@ -158,8 +160,9 @@ targeted_of_untargeted_sources as (
         source_tool,
         snapshot_date
     from snapshot_observations
-    where target_url_key is not null
-        and source_url_key in (select source_url_key from untargeted)
+    where
+        target_url_key is not null
+        and source_url_key in (select untargeted.source_url_key from untargeted)
 ),
 
 -- every link (with a target) any tool ever reported, to attach untargeted rows to
@@ -221,8 +224,9 @@ untargeted_resolved as (
         known_links.target_url is not null as is_target_inferred
     from untargeted
     left join known_links
-        on untargeted.site_domain = known_links.site_domain
-        and untargeted.source_url_key = known_links.source_url_key
+        on
+            untargeted.site_domain = known_links.site_domain
+            and untargeted.source_url_key = known_links.source_url_key
 ),
 
 combined as (
@@ -240,7 +244,8 @@ combined as (
     where not exists (
         select 1
         from targeted_of_untargeted_sources as targeted
-        where targeted.site_domain = untargeted_resolved.site_domain
+        where
+            targeted.site_domain = untargeted_resolved.site_domain
             and targeted.source_url_key = untargeted_resolved.source_url_key
             and targeted.target_url_key = untargeted_resolved.target_url_key
             and targeted.source_tool = untargeted_resolved.source_tool

@@ -53,11 +53,12 @@ series_absences as (
     from series_snapshots as series
     cross join thresholds
     left join series_snapshots as later
-        on series.site_domain = later.site_domain
-        and series.source_tool = later.source_tool
-        and series.export_type = later.export_type
-        and later.snapshot_date > series.snapshot_date
-        and later.snapshot_links >= thresholds.lost_min_snapshot_ratio * series.snapshot_links
+        on
+            series.site_domain = later.site_domain
+            and series.source_tool = later.source_tool
+            and series.export_type = later.export_type
+            and series.snapshot_date < later.snapshot_date
+            and later.snapshot_links >= thresholds.lost_min_snapshot_ratio * series.snapshot_links
     group by series.site_domain, series.source_tool, series.export_type, series.snapshot_date, series.snapshot_links
 ),
 
@@ -77,10 +78,11 @@ final as (
         series_absences.absent_at
     from link_series
     inner join series_absences
-        on link_series.site_domain = series_absences.site_domain
-        and link_series.source_tool = series_absences.source_tool
-        and link_series.export_type = series_absences.export_type
-        and link_series.last_series_snapshot_date = series_absences.snapshot_date
+        on
+            link_series.site_domain = series_absences.site_domain
+            and link_series.source_tool = series_absences.source_tool
+            and link_series.export_type = series_absences.export_type
+            and link_series.last_series_snapshot_date = series_absences.snapshot_date
 )
 
 select * from final

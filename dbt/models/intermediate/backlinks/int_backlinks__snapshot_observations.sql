@@ -31,7 +31,9 @@ backlinks as {{ materialized_cte() }} (
 ),
 
 group_sizes as (
-    select group_hash, count(*) as group_rows
+    select
+        group_hash,
+        count(*) as group_rows
     from backlinks
     group by group_hash
 ),
@@ -47,7 +49,10 @@ duplicated as {{ materialized_cte() }} (
         || file_sha256
         || lpad(cast(row_number as {{ dbt.type_string() }}), 12, '0') as speaker_key
     from backlinks
-    where group_hash in (select group_hash from group_sizes where group_rows > 1)
+    where group_hash in (
+        select group_sizes.group_hash from group_sizes
+        where group_sizes.group_rows > 1
+    )
 ),
 
 aggregated as (
@@ -187,7 +192,10 @@ single as (
         vendor_last_seen,
         vendor_lost_at
     from backlinks
-    where group_hash in (select group_hash from group_sizes where group_rows = 1)
+    where group_hash in (
+        select group_sizes.group_hash from group_sizes
+        where group_sizes.group_rows = 1
+    )
 ),
 
 final as (

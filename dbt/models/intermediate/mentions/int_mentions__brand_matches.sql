@@ -25,14 +25,21 @@ derived_terms as (
         {{ dbt.split_part('sites.site_domain', "'.'", 1) }} as brand_term
     from sites
     where not exists (
-        select 1 from brand_terms where brand_terms.site_domain = sites.site_domain
+        select 1 from brand_terms
+        where brand_terms.site_domain = sites.site_domain
     )
 ),
 
 site_brand_terms as (
-    select site_domain, brand_term from brand_terms
+    select
+        site_domain,
+        brand_term
+    from brand_terms
     union
-    select site_domain, brand_term from derived_terms
+    select
+        site_domain,
+        brand_term
+    from derived_terms
     where length(replace({{ normalise_anchor('brand_term') }}, ' ', '')) >= 3
 ),
 

@@ -24,7 +24,7 @@ ordered as (
     select
         *,
         cast(snapshot_date as {{ dbt.type_string() }}) || '|' || source_tool || '|' || file_sha256
-            || '|' || cast(row_number as {{ dbt.type_string() }}) as report_order
+        || '|' || cast(row_number as {{ dbt.type_string() }}) as report_order
     from mentions
 ),
 

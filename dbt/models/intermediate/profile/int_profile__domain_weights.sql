@@ -26,13 +26,23 @@ live_domains as (
 ),
 
 weights as (
-    select site_domain, snapshot_date, 'tld' as dimension, tld as category, count(*) as weight
+    select
+        site_domain,
+        snapshot_date,
+        'tld' as dimension,
+        tld as category,
+        count(*) as weight
     from live_domains
     where tld is not null
     group by site_domain, snapshot_date, tld
 
     union all
-    select site_domain, snapshot_date, 'subnet' as dimension, source_subnet as category, count(*) as weight
+    select
+        site_domain,
+        snapshot_date,
+        'subnet' as dimension,
+        source_subnet as category,
+        count(*) as weight
     from live_domains
     where source_subnet is not null
     group by site_domain, snapshot_date, source_subnet

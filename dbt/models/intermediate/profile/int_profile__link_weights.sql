@@ -19,7 +19,10 @@
 with
 
 snapshots as (
-    select distinct site_domain, snapshot_date from {{ ref('int_backlinks__snapshots') }}
+    select distinct
+        site_domain,
+        snapshot_date
+    from {{ ref('int_backlinks__snapshots') }}
 ),
 
 spans as (
@@ -96,9 +99,9 @@ weights as (
 
 {% else %}
 
-weights as (
-    {{ live_weights('spans', 'snapshots', 'count(*)') }}
-),
+    weights as (
+        {{ live_weights('spans', 'snapshots', 'count(*)') }}
+    ),
 
 {% endif %}
 

@@ -54,17 +54,18 @@ new_spans as (
     inner join link_attributes
         on link_state.link_id = link_attributes.link_id
     left join anchor_classes
-        on link_attributes.site_domain = anchor_classes.site_domain
-        and coalesce(link_attributes.anchor, '') = anchor_classes.anchor
-        and coalesce(link_attributes.is_image, false) = anchor_classes.is_image
+        on
+            link_attributes.site_domain = anchor_classes.site_domain
+            and coalesce(link_attributes.anchor, '') = anchor_classes.anchor
+            and coalesce(link_attributes.is_image, false) = anchor_classes.is_image
     where link_attributes.source_domain is not null
 ),
 
 {% if spans_before is none %}
 
-final as (
-    select * from new_spans
-)
+    final as (
+        select * from new_spans
+    )
 
 {% else %}
 

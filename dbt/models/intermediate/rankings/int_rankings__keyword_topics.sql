@@ -5,7 +5,8 @@
 with
 
 rankings as (
-    select distinct keyword from {{ ref('stg_raw__rankings') }} where keyword is not null
+    select distinct keyword from {{ ref('stg_raw__rankings') }}
+    where keyword is not null
 ),
 
 topics as (

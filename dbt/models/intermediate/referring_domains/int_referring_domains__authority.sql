@@ -13,13 +13,33 @@ features as (
 ),
 
 tool_scores as (
-    select source_domain, 'ahrefs' as tool, domain_rating as score from features where domain_rating is not null
+    select
+        source_domain,
+        'ahrefs' as tool,
+        domain_rating as score
+    from features
+    where domain_rating is not null
     union all
-    select source_domain, 'moz' as tool, domain_authority as score from features where domain_authority is not null
+    select
+        source_domain,
+        'moz' as tool,
+        domain_authority as score
+    from features
+    where domain_authority is not null
     union all
-    select source_domain, 'majestic' as tool, trust_flow as score from features where trust_flow is not null
+    select
+        source_domain,
+        'majestic' as tool,
+        trust_flow as score
+    from features
+    where trust_flow is not null
     union all
-    select source_domain, 'semrush' as tool, ascore as score from features where ascore is not null
+    select
+        source_domain,
+        'semrush' as tool,
+        ascore as score
+    from features
+    where ascore is not null
 ),
 
 ranked as (

@@ -23,9 +23,10 @@ links as (
         case when link_attributes.target_host is not null then anchor_classes.anchor_class end as anchor_class
     from link_attributes
     left join anchor_classes
-        on link_attributes.site_domain = anchor_classes.site_domain
-        and coalesce(link_attributes.anchor, '') = anchor_classes.anchor
-        and coalesce(link_attributes.is_image, false) = anchor_classes.is_image
+        on
+            link_attributes.site_domain = anchor_classes.site_domain
+            and coalesce(link_attributes.anchor, '') = anchor_classes.anchor
+            and coalesce(link_attributes.is_image, false) = anchor_classes.is_image
 ),
 
 majestic_topics as (
@@ -42,7 +43,7 @@ top_majestic_topic as (
     select
         source_domain,
         vendor_category,
-        row_number() over (partition by source_domain order by topic_links desc, vendor_category) as category_rank
+        row_number() over (partition by source_domain order by topic_links desc, vendor_category asc) as category_rank
     from majestic_topics
 ),
 
@@ -79,8 +80,9 @@ named as (
         top_majestic_topic.vendor_category
     from per_domain
     left join top_majestic_topic
-        on per_domain.source_domain = top_majestic_topic.source_domain
-        and top_majestic_topic.category_rank = 1
+        on
+            per_domain.source_domain = top_majestic_topic.source_domain
+            and top_majestic_topic.category_rank = 1
 ),
 
 final as (

@@ -33,7 +33,9 @@ thresholds as (
 ),
 
 domain_links as (
-    select source_domain, count(*) as key_rows
+    select
+        source_domain,
+        count(*) as key_rows
     from link_attributes
     group by source_domain
 ),

@@ -55,84 +55,114 @@ thresholds as (
 ),
 
 fired as (
-    select features.source_domain, 'moz_spam_high' as signal,
+    select
+        features.source_domain,
+        'moz_spam_high' as signal,
         'moz spam score ' || {{ int_text('features.spam_score') }} as detail
     from features cross join thresholds
     where features.spam_score >= thresholds.moz_spam_high
 
     union all
-    select features.source_domain, 'moz_spam_medium' as signal,
+    select
+        features.source_domain,
+        'moz_spam_medium' as signal,
         'moz spam score ' || {{ int_text('features.spam_score') }} as detail
     from features cross join thresholds
     where features.spam_score >= thresholds.moz_spam_medium and features.spam_score < thresholds.moz_spam_high
 
     union all
-    select features.source_domain, 'semrush_toxic_high' as signal,
+    select
+        features.source_domain,
+        'semrush_toxic_high' as signal,
         'semrush toxicity ' || {{ int_text('features.vendor_toxicity') }} as detail
     from features cross join thresholds
     where features.vendor_toxicity >= thresholds.semrush_toxicity_high
 
     union all
-    select features.source_domain, 'semrush_toxic_medium' as signal,
+    select
+        features.source_domain,
+        'semrush_toxic_medium' as signal,
         'semrush toxicity ' || {{ int_text('features.vendor_toxicity') }} as detail
     from features cross join thresholds
-    where features.vendor_toxicity >= thresholds.semrush_toxicity_medium
+    where
+        features.vendor_toxicity >= thresholds.semrush_toxicity_medium
         and features.vendor_toxicity < thresholds.semrush_toxicity_high
 
     union all
-    select source_domain, 'ahrefs_spam_flag' as signal, 'ahrefs spam flag' as detail
+    select
+        source_domain,
+        'ahrefs_spam_flag' as signal,
+        'ahrefs spam flag' as detail
     from features
     where is_spam
 
     union all
-    select features.source_domain, 'cf_tf_ratio' as signal,
+    select
+        features.source_domain,
+        'cf_tf_ratio' as signal,
         'majestic citation/trust flow ' || {{ int_text('features.citation_flow') }}
         || '/' || {{ int_text('features.trust_flow') }} as detail
     from features cross join thresholds
-    where features.citation_flow >= thresholds.cf_tf_min_citation_flow
+    where
+        features.citation_flow >= thresholds.cf_tf_min_citation_flow
         and features.citation_flow > thresholds.cf_tf_ratio_max * coalesce(features.trust_flow, 0)
 
     union all
-    select features.source_domain, 'spammy_tld' as signal, 'spammy TLD .' || features.tld as detail
+    select
+        features.source_domain,
+        'spammy_tld' as signal,
+        'spammy TLD .' || features.tld as detail
     from features
     inner join spammy_tlds
         on features.tld = lower(trim(spammy_tlds.tld))
 
     union all
-    select features.source_domain, 'subnet_cluster' as signal,
+    select
+        features.source_domain,
+        'subnet_cluster' as signal,
         cast(features.subnet_domains as {{ dbt.type_string() }}) || ' referring domains on '
         || features.source_subnet as detail
     from features cross join thresholds
     where features.subnet_domains >= thresholds.subnet_min_domains
 
     union all
-    select features.source_domain, 'offtopic_commercial_anchor' as signal,
+    select
+        features.source_domain,
+        'offtopic_commercial_anchor' as signal,
         cast(features.exact_match_links as {{ dbt.type_string() }}) || ' exact-match anchor(s) from an off-topic domain' as detail
     from features
     inner join topics
         on features.source_domain = topics.source_domain
-    where features.exact_match_links > 0
+    where
+        features.exact_match_links > 0
         and topics.is_off_topic
 
     union all
-    select features.source_domain, 'domain_name_shape' as signal,
+    select
+        features.source_domain,
+        'domain_name_shape' as signal,
         'domain name ' || features.first_label || ' ('
         || cast(features.label_hyphens as {{ dbt.type_string() }}) || ' hyphens, '
         || cast(features.label_digits as {{ dbt.type_string() }}) || ' digits, '
         || cast(features.label_length as {{ dbt.type_string() }}) || ' characters)' as detail
     from features cross join thresholds
-    where features.label_hyphens >= thresholds.domain_min_hyphens
+    where
+        features.label_hyphens >= thresholds.domain_min_hyphens
         or features.label_digits >= thresholds.domain_min_digits
         or features.label_length > thresholds.domain_max_label_length
 
     union all
-    select features.source_domain, 'many_external_links' as signal,
+    select
+        features.source_domain,
+        'many_external_links' as signal,
         {{ int_text('features.median_external_links') }} || ' external links on its linking pages (median)' as detail
     from features cross join thresholds
     where features.median_external_links >= thresholds.external_links_max
 
     union all
-    select source_domain, 'sitewide_placement' as signal,
+    select
+        source_domain,
+        'sitewide_placement' as signal,
         cast(sitewide_links as {{ dbt.type_string() }}) || ' sitewide/footer link(s)' as detail
     from features
     where sitewide_links > 0

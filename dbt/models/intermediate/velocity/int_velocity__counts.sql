@@ -19,22 +19,43 @@ snapshots as (
 ),
 
 dated as (
-    select site_domain, 'week' as grain, {{ date_trunc_week('first_seen') }} as period_start, 'new' as event
-    from events where first_seen_basis in ('vendor', 'snapshot')
+    select
+        site_domain,
+        'week' as grain,
+        {{ date_trunc_week('first_seen') }} as period_start,
+        'new' as event
+    from events
+    where first_seen_basis in ('vendor', 'snapshot')
     union all
-    select site_domain, 'week' as grain, {{ date_trunc_week('lost_at') }} as period_start,
+    select
+        site_domain,
+        'week' as grain,
+        {{ date_trunc_week('lost_at') }} as period_start,
         case when lost_basis = 'vendor' then 'lost_dated' else 'lost' end as event
-    from events where lost_at is not null
+    from events
+    where lost_at is not null
     union all
-    select site_domain, 'day' as grain, first_seen as period_start, 'new' as event
-    from events where first_seen_basis = 'vendor'
+    select
+        site_domain,
+        'day' as grain,
+        first_seen as period_start,
+        'new' as event
+    from events
+    where first_seen_basis = 'vendor'
     union all
-    select site_domain, 'day' as grain, lost_at as period_start, 'lost_dated' as event
-    from events where lost_at is not null and lost_basis = 'vendor'
+    select
+        site_domain,
+        'day' as grain,
+        lost_at as period_start,
+        'lost_dated' as event
+    from events
+    where lost_at is not null and lost_basis = 'vendor'
 ),
 
 last_snapshots as (
-    select site_domain, max(snapshot_date) as last_snapshot_date
+    select
+        site_domain,
+        max(snapshot_date) as last_snapshot_date
     from snapshots
     group by site_domain
 ),
@@ -93,9 +114,10 @@ final as (
         cast(coalesce(counted.dated_lost_referring_domains, 0) as integer) as dated_lost_referring_domains
     from spine
     left join counted
-        on spine.site_domain = counted.site_domain
-        and spine.grain = counted.grain
-        and spine.period_start = counted.period_start
+        on
+            spine.site_domain = counted.site_domain
+            and spine.grain = counted.grain
+            and spine.period_start = counted.period_start
 )
 
 select * from final

@@ -41,7 +41,10 @@ snapshots as (
 
 -- the first snapshot each tool took of each site
 tool_first_snapshots as (
-    select site_domain, source_tool, min(snapshot_date) as tool_first_snapshot_date
+    select
+        site_domain,
+        source_tool,
+        min(snapshot_date) as tool_first_snapshot_date
     from snapshots
     group by site_domain, source_tool
 ),
@@ -56,8 +59,9 @@ link_dates as (
         min(tool_states.first_snapshot_date) as first_snapshot_date
     from tool_states
     inner join tool_first_snapshots
-        on tool_states.site_domain = tool_first_snapshots.site_domain
-        and tool_states.source_tool = tool_first_snapshots.source_tool
+        on
+            tool_states.site_domain = tool_first_snapshots.site_domain
+            and tool_states.source_tool = tool_first_snapshots.source_tool
     group by tool_states.link_id
 ),
 
@@ -70,9 +74,11 @@ links as (
         link_state.is_lost,
         link_state.lost_at,
         case
-            when link_dates.vendor_first_seen is not null
+            when
+                link_dates.vendor_first_seen is not null
                 and link_dates.vendor_first_seen <= link_dates.first_snapshot_date then 'vendor'
-            when link_dates.in_a_first_snapshot = 1
+            when
+                link_dates.in_a_first_snapshot = 1
                 and link_state.first_seen = link_dates.first_snapshot_date then 'baseline'
             else 'snapshot'
         end as first_seen_basis,
@@ -95,9 +101,9 @@ keyed as (
     select
         *,
         cast(first_seen as {{ dbt.type_string() }})
-            || case first_seen_basis when 'vendor' then '|0' when 'snapshot' then '|1' else '|2' end as first_key,
+        || case first_seen_basis when 'vendor' then '|0' when 'snapshot' then '|1' else '|2' end as first_key,
         cast(lost_at as {{ dbt.type_string() }})
-            || case lost_basis when 'vendor' then '|1' else '|0' end as lost_key
+        || case lost_basis when 'vendor' then '|1' else '|0' end as lost_key
     from links
 ),
 

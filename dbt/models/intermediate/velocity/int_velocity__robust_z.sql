@@ -22,15 +22,29 @@ thresholds as (
 indexed as (
     select
         counts.*,
-        row_number() over (partition by site_domain, grain order by period_start) as period_index
+        row_number() over (partition by counts.site_domain, counts.grain order by counts.period_start) as period_index
     from counts
 ),
 
 metrics as (
-    select site_domain, grain, period_start, period_index, 'new' as metric, new_referring_domains as value from indexed
+    select
+        site_domain,
+        grain,
+        period_start,
+        period_index,
+        'new' as metric,
+        new_referring_domains as value
+    from indexed
     union all
     -- loss spikes on the losses a tool dated itself (absence-dated ones bunch on snapshot weeks)
-    select site_domain, grain, period_start, period_index, 'lost' as metric, dated_lost_referring_domains as value from indexed
+    select
+        site_domain,
+        grain,
+        period_start,
+        period_index,
+        'lost' as metric,
+        dated_lost_referring_domains as value
+    from indexed
 ),
 
 -- each period with the periods of its trailing window
@@ -45,11 +59,12 @@ windowed as (
     from metrics as current_period
     cross join thresholds
     left join metrics as earlier
-        on current_period.site_domain = earlier.site_domain
-        and current_period.grain = earlier.grain
-        and current_period.metric = earlier.metric
-        and earlier.period_index < current_period.period_index
-        and earlier.period_index >= current_period.period_index
+        on
+            current_period.site_domain = earlier.site_domain
+            and current_period.grain = earlier.grain
+            and current_period.metric = earlier.metric
+            and current_period.period_index > earlier.period_index
+            and earlier.period_index >= current_period.period_index
             - case when current_period.grain = 'week' then thresholds.velocity_window_weeks else thresholds.velocity_window_days end
 ),
 
@@ -76,10 +91,11 @@ deviations as (
         avg(abs(windowed.trailing_value - medians.trailing_median)) as trailing_mean_ad
     from medians
     inner join windowed
-        on medians.site_domain = windowed.site_domain
-        and medians.grain = windowed.grain
-        and medians.period_start = windowed.period_start
-        and medians.metric = windowed.metric
+        on
+            medians.site_domain = windowed.site_domain
+            and medians.grain = windowed.grain
+            and medians.period_start = windowed.period_start
+            and medians.metric = windowed.metric
     group by medians.site_domain, medians.grain, medians.period_start, medians.metric
 ),
 
@@ -96,15 +112,16 @@ scored as (
                 then (medians.value - medians.trailing_median) / (1.253314 * deviations.trailing_mean_ad)
         end as robust_z,
         medians.trailing_periods >= thresholds.velocity_min_periods
-            and medians.value - medians.trailing_median >= thresholds.velocity_spike_min_domains
+        and medians.value - medians.trailing_median >= thresholds.velocity_spike_min_domains
             as is_large_enough,
         thresholds.robust_z_threshold
     from medians
     inner join deviations
-        on medians.site_domain = deviations.site_domain
-        and medians.grain = deviations.grain
-        and medians.period_start = deviations.period_start
-        and medians.metric = deviations.metric
+        on
+            medians.site_domain = deviations.site_domain
+            and medians.grain = deviations.grain
+            and medians.period_start = deviations.period_start
+            and medians.metric = deviations.metric
     cross join thresholds
 ),
 
@@ -146,6 +163,7 @@ select
     counts.lost_referring_domains
 from final
 inner join counts
-    on final.site_domain = counts.site_domain
-    and final.grain = counts.grain
-    and final.period_start = counts.period_start
+    on
+        final.site_domain = counts.site_domain
+        and final.grain = counts.grain
+        and final.period_start = counts.period_start

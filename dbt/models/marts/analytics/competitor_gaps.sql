@@ -30,11 +30,13 @@ thresholds as (
 ),
 
 the_site as (
-    select site_domain from sites where site_role = 'site'
+    select site_domain from sites
+    where site_role = 'site'
 ),
 
 competitor_count as (
-    select count(*) as competitors_configured from sites where site_role = 'competitor'
+    select count(*) as competitors_configured from sites
+    where site_role = 'competitor'
 ),
 
 -- per referring domain, its live links to competitors (dim_referring_domains: one row per
@@ -48,8 +50,9 @@ competitor_referrers as (
         sum(referring_domains.live_follow_links) as followed_links_to_competitors
     from referring_domains
     inner join sites
-        on referring_domains.site_domain = sites.site_domain
-        and sites.site_role = 'competitor'
+        on
+            referring_domains.site_domain = sites.site_domain
+            and sites.site_role = 'competitor'
     where referring_domains.live_links > 0
     group by referring_domains.source_domain
 ),
@@ -79,13 +82,14 @@ gaps as (
     from the_site
     cross join competitor_referrers
     where not exists (
-            select 1
-            from referring_domains
-            where referring_domains.site_domain = the_site.site_domain
-                and referring_domains.source_domain = competitor_referrers.source_domain
-                and referring_domains.live_links > 0
-        )
-        and competitor_referrers.source_domain not in (select site_domain from sites)
+        select 1
+        from referring_domains
+        where
+            referring_domains.site_domain = the_site.site_domain
+            and referring_domains.source_domain = competitor_referrers.source_domain
+            and referring_domains.live_links > 0
+    )
+    and competitor_referrers.source_domain not in (select sites.site_domain from sites)
 ),
 
 scored as (
@@ -100,12 +104,13 @@ scored as (
         -- without configured clusters every domain matches
         (
             not exists (select 1 from configured_topics)
-            or domain_properties.topic in (select topic from configured_topics)
+            or domain_properties.topic in (select configured_topics.topic from configured_topics)
         ) as topic_match,
-        exists (
+        exists(
             select 1
             from referring_domains
-            where referring_domains.site_domain = gaps.site_domain
+            where
+                referring_domains.site_domain = gaps.site_domain
                 and referring_domains.source_domain = gaps.source_domain
         ) as previously_linked_site
     from gaps
@@ -115,7 +120,9 @@ scored as (
 ),
 
 exclusions as (
-    select scored.site_domain, scored.source_domain,
+    select
+        scored.site_domain,
+        scored.source_domain,
         'links to ' || cast(scored.competitors_linked as {{ dbt.type_string() }}) || ' of '
         || cast(scored.competitors_configured as {{ dbt.type_string() }}) || ' competitors (min '
         || cast(thresholds.gap_min_competitors as {{ dbt.type_string() }}) || ')' as reason
@@ -123,27 +130,38 @@ exclusions as (
     where scored.competitors_linked < thresholds.gap_min_competitors
 
     union all
-    select scored.site_domain, scored.source_domain,
+    select
+        scored.site_domain,
+        scored.source_domain,
         case
             when scored.authority is null then 'no authority score'
-            else 'authority ' || {{ int_text('scored.authority') }} || ' (min '
+            else
+                'authority ' || {{ int_text('scored.authority') }} || ' (min '
                 || {{ int_text('thresholds.gap_min_authority') }} || ')'
         end as reason
     from scored cross join thresholds
     where coalesce(scored.authority, 0) < thresholds.gap_min_authority
 
     union all
-    select scored.site_domain, scored.source_domain, 'no followed link to a competitor' as reason
+    select
+        scored.site_domain,
+        scored.source_domain,
+        'no followed link to a competitor' as reason
     from scored cross join thresholds
     where thresholds.gap_follow_only and scored.followed_links_to_competitors = 0
 
     union all
-    select scored.site_domain, scored.source_domain, 'platform domain (' || scored.platform_kind || ')' as reason
+    select
+        scored.site_domain,
+        scored.source_domain,
+        'platform domain (' || scored.platform_kind || ')' as reason
     from scored cross join thresholds
     where thresholds.gap_exclude_platforms and scored.platform_kind is not null
 
     union all
-    select scored.site_domain, scored.source_domain,
+    select
+        scored.site_domain,
+        scored.source_domain,
         'toxicity ' || {{ int_text('scored.toxicity_score') }} as reason
     from scored cross join thresholds
     where scored.toxicity_score >= thresholds.toxicity_candidate_threshold
@@ -173,8 +191,9 @@ with_score as (
     from scored
     cross join thresholds
     left join excluded
-        on scored.site_domain = excluded.site_domain
-        and scored.source_domain = excluded.source_domain
+        on
+            scored.site_domain = excluded.site_domain
+            and scored.source_domain = excluded.source_domain
 ),
 
 final as (
@@ -204,7 +223,7 @@ final as (
             case
                 when excluded_because is null then row_number() over (
                     partition by site_domain, excluded_because is null
-                    order by opportunity_score desc, competitors_linked desc, authority desc, source_domain
+                    order by opportunity_score desc, competitors_linked desc, authority desc, source_domain asc
                 )
             end
             as integer

@@ -39,19 +39,23 @@ toxic as (
     select referring_domains.*
     from referring_domains
     inner join sites
-        on referring_domains.site_domain = sites.site_domain
-        and sites.site_role = 'site'
+        on
+            referring_domains.site_domain = sites.site_domain
+            and sites.site_role = 'site'
     cross join thresholds
-    where referring_domains.toxicity_score >= thresholds.toxicity_candidate_threshold
+    where
+        referring_domains.toxicity_score >= thresholds.toxicity_candidate_threshold
         and referring_domains.toxicity_signals >= thresholds.toxicity_min_signals
         and not exists (
             select 1 from never
-            where referring_domains.source_domain = never.domain
+            where
+                referring_domains.source_domain = never.domain
                 or {{ dbt.right('referring_domains.source_domain', dbt.length('never.domain') ~ ' + 1') }} = '.' || never.domain
         )
         and not exists (
             select 1 from sites as configured
-            where referring_domains.source_domain = configured.site_domain
+            where
+                referring_domains.source_domain = configured.site_domain
                 or {{ dbt.right('referring_domains.source_domain', dbt.length('configured.site_domain') ~ ' + 1') }} = '.' || configured.site_domain
                 or {{ dbt.right('configured.site_domain', dbt.length('referring_domains.source_domain') ~ ' + 1') }} = '.' || referring_domains.source_domain
         )
@@ -64,7 +68,7 @@ entries as (
         'domain' as entry_type,
         toxic.source_domain
     from toxic
-    where toxic.source_domain not in (select lower(domain) from platform_domains)
+    where toxic.source_domain not in (select lower(platform_domains.domain) from platform_domains)
 
     union all
 
@@ -75,9 +79,10 @@ entries as (
         toxic.source_domain
     from toxic
     inner join links
-        on toxic.site_domain = links.site_domain
-        and toxic.source_domain = links.source_domain
-    where toxic.source_domain in (select lower(domain) from platform_domains)
+        on
+            toxic.site_domain = links.site_domain
+            and toxic.source_domain = links.source_domain
+    where toxic.source_domain in (select lower(platform_domains.domain) from platform_domains)
 ),
 
 final as (
@@ -100,8 +105,9 @@ final as (
         toxic.last_seen
     from entries
     inner join toxic
-        on entries.site_domain = toxic.site_domain
-        and entries.source_domain = toxic.source_domain
+        on
+            entries.site_domain = toxic.site_domain
+            and entries.source_domain = toxic.source_domain
 )
 
 select * from final

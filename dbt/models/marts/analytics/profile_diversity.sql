@@ -29,7 +29,10 @@ thresholds as (
 ),
 
 snapshots as (
-    select distinct site_domain, snapshot_date from site_snapshots
+    select distinct
+        site_domain,
+        snapshot_date
+    from site_snapshots
 ),
 
 -- the dimensions shares are taken of (few categories: not the per-domain rows)
@@ -39,7 +42,11 @@ mixes as (
 ),
 
 totals as (
-    select site_domain, snapshot_date, dimension, sum(weight) as total_weight
+    select
+        site_domain,
+        snapshot_date,
+        dimension,
+        sum(weight) as total_weight
     from mixes
     group by site_domain, snapshot_date, dimension
 ),
@@ -55,17 +62,18 @@ shares as (
     select
         distributions.site_domain,
         distributions.snapshot_date,
-        {%- for alias, dimension, category in share_columns %}
+    {%- for alias, dimension, category in share_columns %}
         {{ safe_divide(
             "coalesce(sum(case when distributions.dimension = '" ~ dimension ~ "' and distributions.category = '" ~ category ~ "' then distributions.weight end), 0)",
             "max(case when totals.dimension = '" ~ dimension ~ "' then totals.total_weight end)"
         ) }} as {{ alias }}{{ "," if not loop.last }}
-        {%- endfor %}
+    {%- endfor %}
     from mixes as distributions
     inner join totals
-        on distributions.site_domain = totals.site_domain
-        and distributions.snapshot_date = totals.snapshot_date
-        and distributions.dimension = totals.dimension
+        on
+            distributions.site_domain = totals.site_domain
+            and distributions.snapshot_date = totals.snapshot_date
+            and distributions.dimension = totals.dimension
     group by distributions.site_domain, distributions.snapshot_date
 ),
 
@@ -114,17 +122,19 @@ profile as (
         measures.subnet_entropy,
         measures.anchor_entropy,
         {%- for alias, dimension, category in share_columns %}
-        shares.{{ alias }}{{ "," if not loop.last }}
+            shares.{{ alias }}{% if not loop.last %},{% endif %}
         {%- endfor %}
     from snapshots
     inner join sites
         on snapshots.site_domain = sites.site_domain
     left join measures
-        on snapshots.site_domain = measures.site_domain
-        and snapshots.snapshot_date = measures.snapshot_date
+        on
+            snapshots.site_domain = measures.site_domain
+            and snapshots.snapshot_date = measures.snapshot_date
     left join shares
-        on snapshots.site_domain = shares.site_domain
-        and snapshots.snapshot_date = shares.snapshot_date
+        on
+            snapshots.site_domain = shares.site_domain
+            and snapshots.snapshot_date = shares.snapshot_date
 ),
 
 flagged as (
@@ -145,25 +155,40 @@ flagged as (
 ),
 
 flag_texts as (
-    select site_domain, snapshot_date,
+    select
+        site_domain,
+        snapshot_date,
         'exact match ' || {{ percent_text('exact_match_share') }} || ' > ' || {{ percent_text('exact_match_max_share') }} as flag
-    from flagged where is_exact_match_high
+    from flagged
+    where is_exact_match_high
     union all
-    select site_domain, snapshot_date,
+    select
+        site_domain,
+        snapshot_date,
         'partial match ' || {{ percent_text('partial_match_share') }} || ' > ' || {{ percent_text('partial_match_max_share') }} as flag
-    from flagged where is_partial_match_high
+    from flagged
+    where is_partial_match_high
     union all
-    select site_domain, snapshot_date,
+    select
+        site_domain,
+        snapshot_date,
         'generic ' || {{ percent_text('generic_share') }} || ' > ' || {{ percent_text('generic_max_share') }} as flag
-    from flagged where is_generic_high
+    from flagged
+    where is_generic_high
     union all
-    select site_domain, snapshot_date,
+    select
+        site_domain,
+        snapshot_date,
         'branded ' || {{ percent_text('branded_share') }} || ' < ' || {{ percent_text('branded_min_share') }} as flag
-    from flagged where is_branded_low
+    from flagged
+    where is_branded_low
     union all
-    select site_domain, snapshot_date,
+    select
+        site_domain,
+        snapshot_date,
         'domain HHI ' || {{ int_text('domain_hhi') }} || ' > ' || {{ int_text('domain_hhi_max') }} as flag
-    from flagged where is_domain_concentrated
+    from flagged
+    where is_domain_concentrated
 ),
 
 flags as (
@@ -212,12 +237,13 @@ final as (
         cast(round(flagged.content_share, 6) as {{ type_double() }}) as content_share,
         cast(round(flagged.sitewide_share, 6) as {{ type_double() }}) as sitewide_share,
         {%- for class in classes %}
-        cast(round(flagged.{{ class }}_share, 6) as {{ type_double() }}) as {{ class }}_share{{ "," if not loop.last }}
+            cast(round(flagged.{{ class }}_share, 6) as {{ type_double() }}) as {{ class }}_share{% if not loop.last %},{% endif %}
         {%- endfor %}
     from flagged
     left join flags
-        on flagged.site_domain = flags.site_domain
-        and flagged.snapshot_date = flags.snapshot_date
+        on
+            flagged.site_domain = flags.site_domain
+            and flagged.snapshot_date = flags.snapshot_date
 )
 
 select * from final

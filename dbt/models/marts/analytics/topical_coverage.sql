@@ -26,34 +26,52 @@ thresholds as (
 ),
 
 live_domains as (
-    select site_domain, source_domain, topic
+    select
+        site_domain,
+        source_domain,
+        topic
     from referring_domains
     where live_links > 0
 ),
 
 all_topics as (
-    select topic, true as is_configured_topic from topics
+    select
+        topic,
+        true as is_configured_topic
+    from topics
     union
-    select topic, false as is_configured_topic from live_domains
-    where topic not in (select topic from topics)
+    select
+        topic,
+        false as is_configured_topic
+    from live_domains
+    where live_domains.topic not in (select topics.topic from topics)
     union
-    select 'unassigned' as topic, false as is_configured_topic
+    select
+        'unassigned' as topic,
+        false as is_configured_topic
 ),
 
 topic_list as (
-    select topic, max(case when is_configured_topic then 1 else 0 end) = 1 as is_configured_topic
+    select
+        topic,
+        max(case when is_configured_topic then 1 else 0 end) = 1 as is_configured_topic
     from all_topics
     group by topic
 ),
 
 site_totals as (
-    select site_domain, count(*) as total_referring_domains
+    select
+        site_domain,
+        count(*) as total_referring_domains
     from live_domains
     group by site_domain
 ),
 
 topic_counts as (
-    select site_domain, topic, count(*) as topic_referring_domains
+    select
+        site_domain,
+        topic,
+        count(*) as topic_referring_domains
     from live_domains
     group by site_domain, topic
 ),
@@ -72,8 +90,9 @@ grid as (
     left join site_totals
         on sites.site_domain = site_totals.site_domain
     left join topic_counts
-        on sites.site_domain = topic_counts.site_domain
-        and topic_list.topic = topic_counts.topic
+        on
+            sites.site_domain = topic_counts.site_domain
+            and topic_list.topic = topic_counts.topic
 ),
 
 -- each row against the same topic on every other configured domain with live links
@@ -86,10 +105,11 @@ compared as (
         {{ median('others.referring_domains') }} as competitor_median_referring_domains
     from grid
     left join grid as others
-        on grid.topic = others.topic
-        and others.site_domain <> grid.site_domain
-        and (grid.site_role = 'site' and others.site_role = 'competitor' or grid.site_role = 'competitor')
-        and others.share is not null
+        on
+            grid.topic = others.topic
+            and grid.site_domain <> others.site_domain
+            and (grid.site_role = 'site' and others.site_role = 'competitor' or grid.site_role = 'competitor')
+            and others.share is not null
     group by grid.site_domain, grid.topic
 ),
 
@@ -116,8 +136,9 @@ final as (
         cast(round(compared.competitor_median_share - coalesce(grid.share, 0), 6) as {{ type_double() }}) as coverage_gap
     from grid
     inner join compared
-        on grid.site_domain = compared.site_domain
-        and grid.topic = compared.topic
+        on
+            grid.site_domain = compared.site_domain
+            and grid.topic = compared.topic
     cross join thresholds
 )
 

@@ -42,12 +42,13 @@ platform_matches as (
         ) as match_rank
     from (select distinct source_domain from site_links) as site_links
     inner join platform_domains
-        on site_links.source_domain = lower(platform_domains.domain)
-        or (
-            platform_domains.include_subdomains
-            and {{ dbt.right('site_links.source_domain', dbt.length('platform_domains.domain') ~ ' + 1') }}
+        on
+            site_links.source_domain = lower(platform_domains.domain)
+            or (
+                platform_domains.include_subdomains
+                and {{ dbt.right('site_links.source_domain', dbt.length('platform_domains.domain') ~ ' + 1') }}
                 = '.' || lower(platform_domains.domain)
-        )
+            )
 ),
 
 final as (
@@ -94,8 +95,9 @@ final as (
     left join toxicity
         on site_links.source_domain = toxicity.source_domain
     left join platform_matches
-        on site_links.source_domain = platform_matches.source_domain
-        and platform_matches.match_rank = 1
+        on
+            site_links.source_domain = platform_matches.source_domain
+            and platform_matches.match_rank = 1
 )
 
 select * from final

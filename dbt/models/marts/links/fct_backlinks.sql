@@ -65,9 +65,10 @@ final as (
     inner join link_attributes
         on link_state.link_id = link_attributes.link_id
     left join anchor_classes
-        on link_state.site_domain = anchor_classes.site_domain
-        and coalesce(link_attributes.anchor, '') = anchor_classes.anchor
-        and coalesce(link_attributes.is_image, false) = anchor_classes.is_image
+        on
+            link_state.site_domain = anchor_classes.site_domain
+            and coalesce(link_attributes.anchor, '') = anchor_classes.anchor
+            and coalesce(link_attributes.is_image, false) = anchor_classes.is_image
 )
 
 select * from final

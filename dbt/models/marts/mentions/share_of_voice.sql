@@ -33,7 +33,10 @@ brand_mentions as (
 ),
 
 weeks_and_types as (
-    select distinct week_start, source_type from brand_mentions
+    select distinct
+        week_start,
+        source_type
+    from brand_mentions
 ),
 
 grid as (
@@ -66,17 +69,18 @@ counted as (
         counts.reach
     from grid
     left join counts
-        on grid.site_domain = counts.site_domain
-        and grid.week_start = counts.week_start
-        and grid.source_type = counts.source_type
+        on
+            grid.site_domain = counts.site_domain
+            and grid.week_start = counts.week_start
+            and grid.source_type = counts.source_type
 ),
 
 totals as (
     select
         counted.*,
-        sum(mentions) over (partition by week_start, source_type) as source_type_mentions,
-        sum(mentions) over (partition by week_start) as week_mentions,
-        sum(mentions) over (partition by site_domain, week_start) as brand_week_mentions
+        sum(counted.mentions) over (partition by counted.week_start, counted.source_type) as source_type_mentions,
+        sum(counted.mentions) over (partition by counted.week_start) as week_mentions,
+        sum(counted.mentions) over (partition by counted.site_domain, counted.week_start) as brand_week_mentions
     from counted
 ),
 

@@ -21,7 +21,7 @@ brand_matches as (
 -- the referring domains that mention a brand (a few, next to every domain linking anywhere)
 referring_domains as (
     select * from {{ ref('dim_referring_domains') }}
-    where source_domain in (select mention_domain from mentions)
+    where source_domain in (select mentions.mention_domain from mentions)
 ),
 
 sites as (
@@ -57,7 +57,8 @@ competitor_referrers as (
     from referring_domains
     inner join sites
         on referring_domains.site_domain = sites.site_domain
-    where sites.site_role = 'competitor'
+    where
+        sites.site_role = 'competitor'
         and referring_domains.live_links > 0
     group by referring_domains.source_domain
 ),
@@ -66,21 +67,23 @@ unlinked as (
     select
         site_mentions.*,
         -- the domain linked to the site once and all those links are lost: a link to reclaim
-        exists (
+        exists(
             select 1
             from referring_domains
-            where referring_domains.site_domain = site_mentions.site_domain
+            where
+                referring_domains.site_domain = site_mentions.site_domain
                 and referring_domains.source_domain = site_mentions.mention_domain
         ) as previously_linked_site
     from site_mentions
     where not exists (
-            select 1
-            from referring_domains
-            where referring_domains.site_domain = site_mentions.site_domain
-                and referring_domains.source_domain = site_mentions.mention_domain
-                and referring_domains.live_links > 0
-        )
-        and coalesce(site_mentions.mention_domain, '') not in (select site_domain from sites)
+        select 1
+        from referring_domains
+        where
+            referring_domains.site_domain = site_mentions.site_domain
+            and referring_domains.source_domain = site_mentions.mention_domain
+            and referring_domains.live_links > 0
+    )
+    and coalesce(site_mentions.mention_domain, '') not in (select sites.site_domain from sites)
 ),
 
 scored as (
@@ -90,7 +93,7 @@ scored as (
         competitor_referrers.competitor_domains_linked,
         competitor_referrers.source_domain is not null as links_to_competitor,
         (1 + ln(1 + coalesce(domain_authority.authority, 0)))
-            * case when competitor_referrers.source_domain is not null then 2 else 1 end as lead_score
+        * case when competitor_referrers.source_domain is not null then 2 else 1 end as lead_score
     from unlinked
     left join domain_authority
         on unlinked.mention_domain = domain_authority.source_domain
@@ -129,7 +132,7 @@ final as (
         cast(
             row_number() over (
                 partition by site_domain
-                order by lead_score desc, case when published_at is null then 1 else 0 end, published_at desc, mention_url
+                order by lead_score desc, case when published_at is null then 1 else 0 end, published_at desc, mention_url asc
             ) as integer
         ) as lead_rank,
         -- timestamps

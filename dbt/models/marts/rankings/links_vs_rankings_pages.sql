@@ -40,7 +40,8 @@ tracked as (
         position,
         {{ week_index('snapshot_date') }} as week_index
     from keyword_rankings
-    where url is not null
+    where
+        url is not null
         and position is not null
         and source_tool <> 'gsc'
 ),
@@ -77,7 +78,8 @@ gsc_query_page_rows as (
         sum(clicks) as clicks,
         sum(impressions) as impressions
     from keyword_rankings
-    where source_tool = 'gsc'
+    where
+        source_tool = 'gsc'
         and url is not null
     group by site_domain, {{ page_key('url') }}, {{ week_index('snapshot_date') }}
 ),
@@ -128,25 +130,32 @@ series as (
         coalesce(gsc_page_rows.impressions, gsc_query_page_rows.impressions) as impressions
     from calendar
     inner join weekly_links
-        on calendar.site_domain = weekly_links.site_domain
-        and calendar.page_key = weekly_links.page_key
-        and calendar.week_index = weekly_links.week_index
+        on
+            calendar.site_domain = weekly_links.site_domain
+            and calendar.page_key = weekly_links.page_key
+            and calendar.week_index = weekly_links.week_index
     left join page_positions
-        on calendar.site_domain = page_positions.site_domain
-        and calendar.page_key = page_positions.page_key
-        and calendar.week_index = page_positions.week_index
+        on
+            calendar.site_domain = page_positions.site_domain
+            and calendar.page_key = page_positions.page_key
+            and calendar.week_index = page_positions.week_index
     left join gsc_page_rows
-        on calendar.site_domain = gsc_page_rows.site_domain
-        and calendar.page_key = gsc_page_rows.page_key
-        and calendar.week_index = gsc_page_rows.week_index
+        on
+            calendar.site_domain = gsc_page_rows.site_domain
+            and calendar.page_key = gsc_page_rows.page_key
+            and calendar.week_index = gsc_page_rows.week_index
     left join gsc_query_page_rows
-        on calendar.site_domain = gsc_query_page_rows.site_domain
-        and calendar.page_key = gsc_query_page_rows.page_key
-        and calendar.week_index = gsc_query_page_rows.week_index
+        on
+            calendar.site_domain = gsc_query_page_rows.site_domain
+            and calendar.page_key = gsc_query_page_rows.page_key
+            and calendar.week_index = gsc_query_page_rows.week_index
 ),
 
 correlations as (
-    {{ lagged_correlation('series', ['site_domain', 'page_key'], 'live_referring_domains', 'avg_position', '(select links_vs_rankings_max_lag_weeks from thresholds)') }}
+    {{ lagged_correlation(
+        'series', ['site_domain', 'page_key'], 'live_referring_domains', 'avg_position',
+        '(select links_vs_rankings_max_lag_weeks from thresholds)'
+    ) }}
 ),
 
 final as (
@@ -176,8 +185,9 @@ final as (
         cast(correlations.best_lag_correlation as {{ type_double() }}) as best_lag_correlation
     from series
     left join correlations
-        on series.site_domain = correlations.site_domain
-        and series.page_key = correlations.page_key
+        on
+            series.site_domain = correlations.site_domain
+            and series.page_key = correlations.page_key
 )
 
 select * from final

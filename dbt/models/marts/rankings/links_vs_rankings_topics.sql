@@ -111,7 +111,10 @@ weekly_links as (
 ),
 
 site_weeks as (
-    select distinct site_domain, week_index from calendar
+    select distinct
+        site_domain,
+        week_index
+    from calendar
 ),
 
 -- every configured topic's live referring domains of the site, the links_share denominator
@@ -138,24 +141,31 @@ series as (
         coalesce(gsc_clicks.query_clicks, gsc_clicks.query_page_clicks) as clicks
     from calendar
     inner join weekly_links
-        on calendar.site_domain = weekly_links.site_domain
-        and calendar.topic = weekly_links.topic
-        and calendar.week_index = weekly_links.week_index
+        on
+            calendar.site_domain = weekly_links.site_domain
+            and calendar.topic = weekly_links.topic
+            and calendar.week_index = weekly_links.week_index
     inner join weekly_site_links
-        on calendar.site_domain = weekly_site_links.site_domain
-        and calendar.week_index = weekly_site_links.week_index
+        on
+            calendar.site_domain = weekly_site_links.site_domain
+            and calendar.week_index = weekly_site_links.week_index
     left join topic_positions
-        on calendar.site_domain = topic_positions.site_domain
-        and calendar.topic = topic_positions.topic
-        and calendar.week_index = topic_positions.week_index
+        on
+            calendar.site_domain = topic_positions.site_domain
+            and calendar.topic = topic_positions.topic
+            and calendar.week_index = topic_positions.week_index
     left join gsc_clicks
-        on calendar.site_domain = gsc_clicks.site_domain
-        and calendar.topic = gsc_clicks.topic
-        and calendar.week_index = gsc_clicks.week_index
+        on
+            calendar.site_domain = gsc_clicks.site_domain
+            and calendar.topic = gsc_clicks.topic
+            and calendar.week_index = gsc_clicks.week_index
 ),
 
 correlations as (
-    {{ lagged_correlation('series', ['site_domain', 'topic'], 'live_referring_domains', 'avg_position', '(select links_vs_rankings_max_lag_weeks from thresholds)') }}
+    {{ lagged_correlation(
+        'series', ['site_domain', 'topic'], 'live_referring_domains', 'avg_position',
+        '(select links_vs_rankings_max_lag_weeks from thresholds)'
+    ) }}
 ),
 
 flagged as (
@@ -167,10 +177,12 @@ flagged as (
         -- attributes
         case
             when series.keywords_tracked is null then null
-            when series.links_share >= 1.0 / topic_count.topics_configured
+            when
+                series.links_share >= 1.0 / topic_count.topics_configured
                 and (series.avg_position is null or series.avg_position > thresholds.topic_divergence_poor_position)
                 then 'many_links_poor_rankings'
-            when series.links_share < 0.5 / topic_count.topics_configured
+            when
+                series.links_share < 0.5 / topic_count.topics_configured
                 and series.avg_position <= thresholds.topic_divergence_good_position
                 then 'few_links_good_rankings'
         end as divergence,
@@ -196,8 +208,9 @@ flagged as (
     cross join topic_count
     cross join thresholds
     left join correlations
-        on series.site_domain = correlations.site_domain
-        and series.topic = correlations.topic
+        on
+            series.site_domain = correlations.site_domain
+            and series.topic = correlations.topic
 ),
 
 final as (

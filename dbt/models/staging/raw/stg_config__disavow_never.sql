@@ -6,9 +6,8 @@ source as (
 ),
 
 renamed as (
-    select
-        -- ids
-        lower(trim(domain)) as domain
+    select lower(trim(domain)) as domain
+    -- ids
     from source
 )
 

@@ -6,9 +6,8 @@ source as (
 ),
 
 renamed as (
-    select
-        -- attributes
-        trim(keyword) as keyword
+    select trim(keyword) as keyword
+    -- attributes
     from source
     where trim(keyword) <> ''
 )

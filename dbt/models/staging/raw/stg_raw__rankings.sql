@@ -59,8 +59,7 @@ site_matches as (
 ),
 
 final as (
-    select
-        *
+    select *
     from site_matches
 )
 
