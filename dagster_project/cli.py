@@ -296,10 +296,12 @@ def refresh(config_path, warehouse_path, inbox, force) -> None:
 from dagster_project.backfill import backfill_command  # noqa: E402  (they import this module lazily)
 from dagster_project.disavow import disavow_command  # noqa: E402
 from dagster_project.export import export_command  # noqa: E402
+from dagster_project.report.command import report_command  # noqa: E402
 
 main.add_command(backfill_command, "backfill")
 main.add_command(disavow_command, "disavow")
 main.add_command(export_command, "export")
+main.add_command(report_command, "report")
 
 if __name__ == "__main__":
     main()
