@@ -223,3 +223,24 @@ def test_report_keeps_payloads_from_exports_as_text(tampered, tmp_path):
     assert PAYLOAD in page.values[CHECKS[4]]  # shown as text, where it belongs
     assert page.console_errors == [] and page.exceptions == []
     assert page.requests == [report.as_uri()]  # an <img src=x> would have asked for file:///…/x
+
+
+def test_report_of_a_first_snapshot_without_some_marts_says_so_instead_of_failing(sample_refresh, tmp_path):
+    _browser_or_skip()
+    warehouse = tmp_path / "warehouse.duckdb"
+    shutil.copy(sample_refresh.warehouse, warehouse)
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute("delete from marts.profile_diversity where not is_latest_snapshot")  # one snapshot only
+        con.execute("drop table marts.topical_coverage")  # a warehouse built without that feature
+        con.execute("delete from marts.disavow_candidates")
+    report = tmp_path / "report.html"
+    proc = _cli("report", "--out", str(report), warehouse=warehouse)
+    assert proc.returncode == 0, proc.stderr
+    drawn = [c for c in CHARTS if c not in ("chart-topics", "chart-disavow")]
+    page = open_page(report.as_uri(), f"document.querySelectorAll('.chart[data-rendered=true]').length === {len(drawn)}",
+                     [CHECKS[1], CHECKS[4]])
+    assert sorted(page.values[CHECKS[1]]) == sorted(drawn)
+    text = page.values[CHECKS[4]]
+    assert "Only one snapshot so far" in text and "No disavow candidates." in text
+    assert "Not in this warehouse (built by an older version, or without that feature): marts.topical_coverage." in text
+    assert page.console_errors == [] and page.exceptions == []
