@@ -230,9 +230,9 @@ def export_tables(warehouse: Path, out_dir: Path, fmt: str, requested: Sequence[
 @click.option("--warehouse", "warehouse_path", help="DuckDB warehouse file [env BACKLINKS_WAREHOUSE].")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="parquet", show_default=True, help="File format.")
 @click.option("--out", "out_dir", type=click.Path(), help="Folder for the files [default: exports/ next to the warehouse].")
-@click.argument("tables", nargs=-1)
+@click.argument("tables", nargs=-1, metavar="[TABLE]...")
 def export_command(config_path, warehouse_path, fmt, out_dir, tables) -> None:
-    """Write marts as files, one <mart>.<ext> each (default: every mart of the contract).
+    """Write marts as files, one <mart>.<ext> each (default: every public mart).
 
     TABLE is a mart name such as competitor_gaps (or marts.competitor_gaps)."""
     from dagster_project import settings

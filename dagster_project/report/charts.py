@@ -223,7 +223,7 @@ def topics(data: ReportData) -> dict | None:
                     "y": y,
                     "x": {"field": "share", "type": "quantitative", "title": "share of referring domains", "axis": {"format": "%"}},
                     "color": {"field": "status", "type": "nominal", "title": f"{data.site}",
-                              "scale": {"domain": ["covered", "under-covered"], "range": [SITE_COLOUR, LOST_COLOUR]}},
+                              "scale": {"domain": ["covered", "under-covered"], "range": ["#ffa94d", "#c92a2a"]}},
                     "tooltip": tooltip,
                 },
             },
