@@ -12,7 +12,8 @@ functions at the last moment; the warehouse itself keeps the text exactly as the
   and in quoted attribute values.
 
 Scalar functions for single values; `*_expr` for Polars expressions and `*_frame` for every
-String column of a frame (column-wise, no Python per row).
+String column of a frame (column-wise, no Python per row); `csv_safe_sql` for a DuckDB query, so
+an export streams from the warehouse to its file without passing rows through Python.
 """
 
 from __future__ import annotations
@@ -44,6 +45,13 @@ def html_safe(text: str | None) -> str | None:
 def csv_safe_expr(expr: pl.Expr) -> pl.Expr:
     """`csv_safe` on a String expression."""
     return pl.when(expr.str.contains(_FORMULA_START)).then(pl.lit("'") + expr).otherwise(expr)
+
+
+def csv_safe_sql(column: str) -> str:
+    """`csv_safe` as a DuckDB SQL expression over the VARCHAR expression `column` (a quoted
+    identifier or any expression), built from the same trigger characters."""
+    triggers = ", ".join(f"chr({ord(char)})" for char in FORMULA_TRIGGERS)
+    return f"(case when left({column}, 1) in ({triggers}) then chr(39) || {column} else {column} end)"
 
 
 def html_safe_expr(expr: pl.Expr) -> pl.Expr:

@@ -9,6 +9,7 @@ from dagster_project.safe_text import (
     csv_safe,
     csv_safe_expr,
     csv_safe_frame,
+    csv_safe_sql,
     html_safe,
     html_safe_expr,
     html_safe_frame,
@@ -72,3 +73,16 @@ def test_outputs_are_inert(text):
     assert cell.removeprefix("'") == text or cell == text
     escaped = html_safe(text)
     assert not any(ch in escaped for ch in '<>"\'')
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.one_of(st.none(), texts, st.sampled_from(["=1", "+1", "-", "@x", "\t", "\r", "'", "", "é=", "😀"])), max_size=20))
+def test_sql_variant_agrees_with_the_scalar_one(cells):
+    import duckdb
+
+    with duckdb.connect() as con:
+        got = con.sql(
+            f"select {csv_safe_sql('cell')} from unnest(?::varchar[]) with ordinality as t(cell, i) order by i",
+            params=[cells],
+        ).fetchall()
+    assert [row[0] for row in got] == [csv_safe(c) for c in cells]
