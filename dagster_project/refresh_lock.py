@@ -180,8 +180,8 @@ def hold(
                 on_wait(current)
             fcntl.flock(fd, fcntl.LOCK_EX)  # queued by the kernel; Ctrl-C interrupts it
             waited = True
-        me = Holder(os.getpid(), dt.datetime.now().astimezone().replace(microsecond=0),
-                    command or " ".join(Path(a).name if i == 0 else a for i, a in enumerate(sys.argv)), run_id)  # fmt: skip
+        command = command or " ".join([Path(sys.argv[0]).name, *sys.argv[1:]])
+        me = Holder(os.getpid(), dt.datetime.now().astimezone().replace(microsecond=0), command, run_id)
         os.ftruncate(fd, 0)
         os.pwrite(fd, (me.dump() + "\n").encode(), 0)
         with _guard:
