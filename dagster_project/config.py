@@ -13,9 +13,20 @@ from pathlib import Path
 from typing import Annotated
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
 
-from dagster_project.normalise.hosts import normalise_domain_name
+from dagster_project.normalise.hosts import (
+    normalise_domain_name,
+    normalise_host,
+    registrable_domain,
+)
 
 
 class ConfigError(ValueError):
@@ -33,6 +44,53 @@ def _domain(value: str) -> str:
     return domain
 
 
+def _site_domain(value: str) -> str:
+    """A site or competitor as the warehouse matches it (dbt/macros/sites/configured_site_matches.sql):
+    a row belongs to it when its registrable domain or its host is it, or its host is a subdomain
+    of it. So a registrable domain (`knifecraft.co.uk`, `bestknives.blogspot.com`: PSL with its
+    private section) covers every host of the site, and a subdomain (`shop.example.com`) is a
+    property of its own — both are allowed. What is refused is what silently narrows the match:
+    a URL (its host was taken, `www.` and all), a `www.` host (links to the bare domain and other
+    hosts drop out), a public suffix (no site), a comma (two domains in one item).
+    Case, IDNA and a trailing dot are normalised, not refused: they change nothing."""
+    text = value.strip()
+    if "," in text:
+        raise ValueError(f"{value!r} holds a comma: one domain per list item, e.g. [a.com, b.com]")
+    host = normalise_host(text) if not any(c in text for c in "/?#@:") else None
+    if host is None:
+        host = normalise_domain_name(text)
+        if host is None:
+            raise ValueError(f"{value!r} is not a domain name")
+        raise ValueError(f"{value!r} is a URL, not a domain: write {_meant(host)}")
+    domain = registrable_domain(host)
+    if domain is None:
+        raise ValueError(f"{value!r} is a public suffix, not a site: write the site's domain, e.g. example.{host}")
+    if host.startswith("www.") and host != domain:
+        raise ValueError(
+            f"{value!r} is a host, not the site's domain: write {_meant(host)} "
+            "(links to every host of it, www. included, count)"
+        )
+    return host
+
+
+def _meant(host: str) -> str:
+    """The domain a URL or `www.` host most likely meant: the host without `www.`."""
+    bare = host[4:] if host.startswith("www.") else host
+    return bare if registrable_domain(bare) else host
+
+
+def _a_list(key: str, example: str):
+    """A before-validator: a key that takes a list, given one string, is refused with the list to write."""
+
+    def check(v):
+        if isinstance(v, str):
+            items = [part.strip() for part in v.split(",") if part.strip()] or [example]
+            raise ValueError(f"{v!r} is one string: write a list, {key}: [{', '.join(items)}]")
+        return v
+
+    return field_validator(key, mode="before")(classmethod(lambda cls, v: check(v)))
+
+
 DomainName = Annotated[str, Field(min_length=1)]
 
 
@@ -43,16 +101,22 @@ class Site(_Strict):
     @field_validator("domain")
     @classmethod
     def _check_domain(cls, v: str) -> str:
-        return _domain(v)
+        return _site_domain(v)
 
     @field_validator("brand", mode="before")
     @classmethod
     def _brand_list(cls, v):
+        # one term may be a string; "KnifeCraft, Knife Craft" would be ONE term with a comma in it
+        if isinstance(v, str) and "," in v:
+            terms = ", ".join(t.strip() for t in v.split(",") if t.strip())
+            raise ValueError(f"{v!r} is one brand term with a comma in it: write a list, brand: [{terms}]")
         return [v] if isinstance(v, str) else v
 
 
 class Disavow(_Strict):
     never: list[str] = Field(default_factory=list)
+
+    _never_list = _a_list("never", "bbc.co.uk")
 
     @field_validator("never")
     @classmethod
@@ -142,15 +206,27 @@ class Config(_Strict):
     disavow: Disavow = Field(default_factory=Disavow)
     thresholds: Thresholds = Field(default_factory=Thresholds)
 
+    _competitors_list = _a_list("competitors", "example.com")
+    _keywords_list = _a_list("keywords", "chef knife")
+
     @field_validator("competitors")
     @classmethod
-    def _check_competitors(cls, v: list[str]) -> list[str]:
-        return [_domain(d) for d in v]
+    def _check_competitors(cls, v: list[str], info: ValidationInfo) -> list[str]:
+        domains = [_site_domain(d) for d in v]
+        site = info.data.get("site")  # absent when the site itself was refused
+        seen: dict[str, str] = {}
+        for written, domain in zip(v, domains):
+            if site is not None and domain == site.domain:
+                raise ValueError(f"{written!r} is the site itself (site.domain): a competitor must be another domain")
+            if domain in seen:
+                raise ValueError(f"{domain} is listed twice ({seen[domain]!r} and {written!r})")
+            seen[domain] = written
+        return domains
 
     @property
     def site_domains(self) -> list[str]:
-        """The site first, then each competitor: every profile the warehouse models."""
-        return [self.site.domain, *[c for c in self.competitors if c != self.site.domain]]
+        """The site first, then each competitor (distinct: validated): every profile the warehouse models."""
+        return [self.site.domain, *self.competitors]
 
     def fingerprint(self) -> str:
         """Stable hash of the effective config: a refresh with new config must rebuild the models."""
@@ -158,11 +234,13 @@ class Config(_Strict):
 
 
 def _describe(error: dict) -> str:
-    where = ".".join(str(p) for p in error["loc"]) or "(top level)"
+    where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in error["loc"]).lstrip(".") or "(top level)"
     if error["type"] == "extra_forbidden":
         return f"unknown key '{where}'"
     if error["type"] == "missing":
         return f"missing required key '{where}'"
+    if error["type"] == "value_error":  # our own validators' message, without pydantic's "Value error, "
+        return f"key '{where}': {error['ctx']['error']}"
     return f"key '{where}': {error['msg']}"
 
 

@@ -5,7 +5,8 @@ the refresh job over the snapshot partitions from..to (BackfillPolicy.single_run
 not-yet-loaded exports of those dates from the archive folder (default: the inbox) and
 rebuilding the incremental models over exactly that window. Files already in the warehouse are
 never landed twice, so a backfill can be repeated, resumed, or run over a range that overlaps
-what a refresh loaded. Exit status as `refresh`.
+what a refresh loaded. Exit status as `refresh` (3: another refresh of the warehouse is running;
+`--wait` waits for it).
 """
 
 from __future__ import annotations
@@ -33,7 +34,8 @@ from dagster_project.cli.job import run_refresh_job
 @common.paths_options
 @common.inbox_option
 @click.option("--full-refresh", is_flag=True, help="Rebuild the incremental models over every snapshot, not just the range.")
-def command(date_from, date_to, archive, config_path, warehouse_path, inbox, full_refresh) -> None:
+@common.wait_option
+def command(date_from, date_to, archive, config_path, warehouse_path, inbox, full_refresh, wait) -> None:
     """Land archived exports of the snapshot weeks holding FROM..TO and rebuild history, in one run."""
     paths = common.resolve(config_path, inbox, warehouse_path, need_inbox=archive is None)
     folder = archive.expanduser().resolve() if archive else paths.inbox
@@ -52,33 +54,34 @@ def command(date_from, date_to, archive, config_path, warehouse_path, inbox, ful
     console.print(f"[bold]Backlink Warehouse[/] backfill · {folder} → {paths.warehouse}")
     console.print(f"Partitions {start} .. {end} (snapshot dates {window['min_date']} .. {window['max_date']}), one run")
 
-    new, held, outside = partition_counts(folder, paths.warehouse, start, end, bounds)
-    for key in sorted(set(new) | set(held)):
-        console.print(f"  {key}  {new[key]:>4} new  {held[key]:>4} already loaded")
-    console.print(
-        f"[bold]Landing exports[/]: {sum(new.values())} new in {len(new)} partitions, "
-        f"{sum(held.values())} already loaded" + (f"; {outside} new files outside the range are left alone" if outside else "")
-    )
+    with common.writer_lock(paths, "backlinks backfill", wait):  # exit 3 while another refresh runs
+        new, held, outside = partition_counts(folder, paths.warehouse, start, end, bounds)
+        for key in sorted(set(new) | set(held)):
+            console.print(f"  {key}  {new[key]:>4} new  {held[key]:>4} already loaded")
+        console.print(
+            f"[bold]Landing exports[/]: {sum(new.values())} new in {len(new)} partitions, "
+            f"{sum(held.values())} already loaded" + (f"; {outside} new files outside the range are left alone" if outside else "")
+        )
 
-    rejected: list[tuple[str, str]] = []
-    printer = output.file_listener(output.ProgressPrinter(), rejected)
+        rejected: list[tuple[str, str]] = []
+        printer = output.file_listener(output.ProgressPrinter(), rejected)
 
-    def listener(event: str, data: dict) -> None:
-        if event == "file":
-            day = data.get("snapshot_date")
-            console.print(f"  [dim]partition[/] {day.isoformat() if isinstance(day, dt.date) else '?'}", end="")
-        printer(event, data)
+        def listener(event: str, data: dict) -> None:
+            if event == "file":
+                day = data.get("snapshot_date")
+                console.print(f"  [dim]partition[/] {day.isoformat() if isinstance(day, dt.date) else '?'}", end="")
+            printer(event, data)
 
-    outcome = run_refresh_job(
-        progress_listener=listener,
-        tags=range_tags([start, end]),
-        run_config={
-            "ops": {
-                "landed_exports": {"config": {"archive": str(folder)}},
-                "warehouse_models": {"config": {"full_refresh": full_refresh}},
-            }
-        },
-    )
+        outcome = run_refresh_job(
+            progress_listener=listener,
+            tags=range_tags([start, end]),
+            run_config={
+                "ops": {
+                    "landed_exports": {"config": {"archive": str(folder)}},
+                    "warehouse_models": {"config": {"full_refresh": full_refresh}},
+                }
+            },
+        )
     console.print()
     rows = partition_summary(paths.warehouse, window["min_date"], window["max_date"])
     if rows:

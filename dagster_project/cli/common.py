@@ -3,6 +3,7 @@ resolution, the consoles and the one-line usage error. Declared once, here."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import time
@@ -12,13 +13,16 @@ import click
 from rich.console import Console
 from rich.markup import escape
 
-from dagster_project import settings
+from dagster_project import refresh_lock, settings
 from dagster_project.config import ConfigError, load_config
 
 # Exit status (README, Commands): 0 all good; 1 finished, but a file was rejected or a blocking
 # check failed (disavow: a limit of Google's was exceeded); 2 bad usage or configuration (nothing
 # changed).
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+# 3: busy — another refresh of the warehouse holds its refresh lock (nothing changed; try again
+# later or pass --wait).
+EXIT_BUSY = 3
 
 STARTED = time.perf_counter()  # the "Time:" line counts from here (interpreter start-up is ~0.1 s before)
 
@@ -38,6 +42,11 @@ def fail(message: str, code: int = EXIT_USAGE) -> None:
 config_option = click.option("--config", "config_path", help="sites.yml [env BACKLINKS_CONFIG].")
 warehouse_option = click.option("--warehouse", "warehouse_path", help="DuckDB warehouse file [env BACKLINKS_WAREHOUSE].")
 inbox_option = click.option("--inbox", help="Folder of exports [env BACKLINKS_INBOX].")
+
+
+wait_option = click.option(
+    "--wait", is_flag=True, help="If another refresh of the warehouse is running, wait for it instead of exiting 3."
+)
 
 
 def paths_options(func):
@@ -74,3 +83,19 @@ def resolve(config_path: str | None, inbox: str | None, warehouse_path: str | No
 def require_warehouse(warehouse: Path) -> None:
     if not warehouse.exists():
         fail(f"no warehouse at {warehouse}: run `backlinks refresh` first")
+
+
+@contextlib.contextmanager
+def writer_lock(paths: settings.Paths, command: str, wait: bool):
+    """Hold the warehouse's refresh lock for the block (yields True if it waited for it); when
+    another refresh holds it, exit 3 with one line naming it, or with `wait` say so and wait."""
+
+    def waiting(holder) -> None:
+        message = refresh_lock.busy_message(paths.warehouse, holder) + "; waiting for it to finish…"
+        console.print(escape(message), soft_wrap=True)  # one line, whatever the paths
+
+    try:
+        with refresh_lock.hold(paths.warehouse, command=command, wait=wait, on_wait=waiting) as waited:
+            yield waited
+    except refresh_lock.Busy as busy:
+        fail(f"{busy}; try again later, or pass --wait to wait for it", EXIT_BUSY)

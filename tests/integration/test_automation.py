@@ -34,6 +34,7 @@ from dagster_project.fingerprint import warehouse_fingerprint
 from dagster_project.loader import ingest_inbox
 from dagster_project.samplegen import writers
 from tests.conftest import SAMPLE_CONFIG, run_cli
+from tests.unit.test_refresh_lock import start_holder, stop
 
 pytestmark = pytest.mark.e2e
 
@@ -373,6 +374,29 @@ def test_schedule_runs_the_new_files_partitions_and_skips_when_nothing_changed(l
     assert isinstance(evaluate(), dg.SkipReason)
     write_week(loaded_inbox["inbox"], WEEK_7, sites=(SITE,))
     request = evaluate()
+    assert (request.tags[RANGE_START_TAG], request.tags[RANGE_END_TAG]) == ("2026-02-16", "2026-02-16")
+
+
+def test_sensor_and_schedule_request_nothing_while_another_refresh_holds_the_lock(loaded_inbox):
+    from dagster_project.defs.automation.schedules import daily_refresh
+
+    # something to do: a new file for the sensor, a never-published config for the schedule
+    write_week(loaded_inbox["inbox"], WEEK_7, sites=(SITE,))
+    holder = start_holder(loaded_inbox["warehouse"])  # `backlinks refresh` by hand, say
+    try:
+        instance = dg.DagsterInstance.ephemeral()
+        result, cursor = _tick(loaded_inbox, None, instance)
+        assert not result.run_requests and cursor is None  # the cursor is left for the next tick
+        expected = f"another refresh of {loaded_inbox['warehouse']} is running (pid {holder.pid}, started "
+        assert result.skip_reason.skip_message.startswith(expected)
+        assert result.skip_reason.skip_message.endswith("): backlinks refresh; not requesting a run")
+        context = dg.build_schedule_context(instance=instance, resources=_resources(loaded_inbox))
+        skip = daily_refresh(context)
+        assert isinstance(skip, dg.SkipReason) and skip.skip_message == result.skip_reason.skip_message
+    finally:
+        stop(holder)
+    # the holder is gone: the next tick requests the run
+    (request,) = _tick(loaded_inbox, None, instance)[0].run_requests
     assert (request.tags[RANGE_START_TAG], request.tags[RANGE_END_TAG]) == ("2026-02-16", "2026-02-16")
 
 

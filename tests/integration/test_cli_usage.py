@@ -16,6 +16,21 @@ def test_unknown_config_key_is_exit_2_naming_the_key(tmp_path):
     assert not warehouse.exists()
 
 
+def test_a_url_as_the_site_is_exit_2_saying_which_domain_was_meant(tmp_path):
+    config = tmp_path / "sites.yml"
+    config.write_text("site:\n  domain: https://www.knifecraft.co.uk/\n  brand: [KnifeCraft]\n")
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    warehouse = tmp_path / "w.duckdb"
+    proc = run_cli("refresh", "--config", str(config), "--inbox", str(inbox), "--warehouse", str(warehouse))
+    assert proc.returncode == 2
+    assert proc.stderr == (
+        f"error: {config}: key 'site.domain': 'https://www.knifecraft.co.uk/' is a URL, not a domain: "
+        "write knifecraft.co.uk\n"
+    )
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["inbox", "sites.yml"]  # nothing written
+
+
 def test_missing_inbox_is_exit_2(tmp_path):
     proc = run_cli("refresh", "--config", str(SAMPLE_CONFIG), "--inbox", str(tmp_path / "nope"),
                    "--warehouse", str(tmp_path / "w.duckdb"))

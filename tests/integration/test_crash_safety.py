@@ -30,13 +30,13 @@ pytestmark = pytest.mark.e2e
 # --- helpers (also used by test_atomic_refresh.py) ---------------------------------------------------
 
 
-def start_refresh(inbox: Path, warehouse: Path, config: Path = SAMPLE_CONFIG) -> subprocess.Popen:
+def start_refresh(inbox: Path, warehouse: Path, config: Path = SAMPLE_CONFIG, *extra: str) -> subprocess.Popen:
     """`backlinks refresh` in its own process group, progress lines readable as they are printed."""
     env = {**os.environ, "BACKLINKS_CONFIG": "", "BACKLINKS_INBOX": "", "BACKLINKS_WAREHOUSE": "", "PYTHONUNBUFFERED": "1"}
     env.pop("DAGSTER_HOME", None)
     return subprocess.Popen(
         [sys.executable, "-m", "dagster_project.cli", "refresh", "--inbox", str(inbox), "--warehouse", str(warehouse),
-         "--config", str(config)],
+         "--config", str(config), *extra],
         cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
         start_new_session=True,
     )

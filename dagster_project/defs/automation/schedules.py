@@ -2,8 +2,9 @@
 
 At each tick it runs the refresh job over the snapshot dates of whatever the inbox holds that the
 warehouse does not (the sensor may be off, or may have missed a run), and rebuilds the models
-when sites.yml or the model code changed; with nothing new it skips, as the CLI does. Cron from
-BACKLINKS_REFRESH_CRON (default 06:00 every day, in BACKLINKS_TIMEZONE, default UTC). Off by
+when sites.yml or the model code changed; with nothing new it skips, as the CLI does. While another
+refresh holds the warehouse's refresh lock it skips too, naming it (that refresh lands the inbox).
+Cron from BACKLINKS_REFRESH_CRON (default 06:00 every day, in BACKLINKS_TIMEZONE, default UTC). Off by
 default (`dagster dev`), on where BACKLINKS_AUTOMATION=on (the production set-up).
 """
 
@@ -17,6 +18,7 @@ from dagster_project import inbox as inbox_mod
 from dagster_project import warehouse as wh
 from dagster_project.defs.automation.jobs import refresh_job
 from dagster_project.defs.automation.partitions import Bounds, loaded_files, partition_keys, pending_files, range_tags
+from dagster_project.defs.automation.run_lock import busy_reason
 from dagster_project.defs.automation.sensors import automation_on
 from dagster_project.fingerprint import warehouse_fingerprint
 from dagster_project.defs.resources import WarehouseResource
@@ -44,6 +46,8 @@ def refresh_request(paths, fingerprint: str, bounds: Bounds) -> dg.RunRequest | 
     description="Daily refresh: land what the inbox holds that the warehouse does not, rebuild, publish.",
 )
 def daily_refresh(context: dg.ScheduleEvaluationContext, warehouse: WarehouseResource):
+    if busy := busy_reason(warehouse.paths.warehouse):  # that refresh lands what the inbox holds
+        return dg.SkipReason(busy)
     return refresh_request(warehouse.paths, warehouse_fingerprint(warehouse.load_config()), Bounds.now())
 
 

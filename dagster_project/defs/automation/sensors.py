@@ -4,7 +4,8 @@
 - The cursor remembers (size, mtime, sha256) per file, so a tick hashes only files that changed
   on disk, and which bytes it already asked a run for, so a file is requested once. Dagster
   stores the cursor in the instance (DAGSTER_HOME), so it survives restarts of the daemon.
-- While a refresh run is queued or running the sensor waits: the next tick sees what it loaded.
+- While a refresh run is queued or running, or another refresh holds the warehouse's refresh lock
+  (a `backlinks refresh` by hand), the sensor waits: the next tick sees what it loaded.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import dagster as dg
 from dagster_project import inbox as inbox_mod
 from dagster_project.defs.automation.jobs import refresh_job
 from dagster_project.defs.automation.partitions import Bounds, loaded_files, partition_keys, pending_files, range_tags
+from dagster_project.defs.automation.run_lock import busy_reason
 from dagster_project.defs.resources import WarehouseResource
 
 CURSOR_VERSION = 1
@@ -101,8 +103,10 @@ def inbox_sensor(context: dg.SensorEvaluationContext, warehouse: WarehouseResour
     active = context.instance.get_run_records(dg.RunsFilter(job_name=refresh_job.name, statuses=ACTIVE), limit=1)
     if active:
         return dg.SensorResult(skip_reason="a refresh run is in progress; waiting for it", cursor=context.cursor)
-    cursor = InboxCursor.parse(context.cursor)
     paths = warehouse.paths
+    if busy := busy_reason(paths.warehouse):  # e.g. a `backlinks refresh` by hand: next tick
+        return dg.SensorResult(skip_reason=busy, cursor=context.cursor)
+    cursor = InboxCursor.parse(context.cursor)
     request, reason = evaluate_inbox(paths.inbox, paths.warehouse, cursor, Bounds.now())
     context.log.info(reason)
     if request is None:

@@ -20,6 +20,7 @@ from dagster_project.defs.automation.partitions import (
     window_selector,
     window_vars,
 )
+from dagster_project.defs.automation.run_lock import check_landing
 from dagster_project.defs.dbt import parse_ahead
 from dagster_project.defs.dbt.build_args import window_env
 from dagster_project.defs.dbt.project import DbtCli, dbt_project
@@ -64,6 +65,7 @@ def landed_exports(
 ):
     """Recognise, parse, normalise and land the new files of the run's snapshot dates (idempotent by sha256)."""
     paths = warehouse.paths
+    check_landing(context, paths.warehouse)  # before anything touches the build copy
     folder = Path(config.archive).expanduser().resolve() if config.archive else paths.inbox
     if not folder.is_dir():
         raise dg.Failure(description=f"folder of exports not found: {folder}", allow_retries=False)
