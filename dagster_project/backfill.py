@@ -111,6 +111,7 @@ def backfill_command(date_from, date_to, archive, config_path, warehouse_path, i
     cli.console.print(f"[bold]Backlink Warehouse[/] backfill · {folder} → {paths.warehouse}")
     cli.console.print(f"Partitions {start} .. {end} (snapshot dates {window['min_date']} .. {window['max_date']}), one run")
 
+    cli.ready_warehouse(paths.warehouse)
     new, held, outside = _plan(folder, paths.warehouse, start, end, bounds)
     for key in sorted(set(new) | set(held)):
         cli.console.print(f"  {key}  {new[key]:>4} new  {held[key]:>4} already loaded")

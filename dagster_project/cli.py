@@ -2,7 +2,8 @@
 UI runs (in-process), and renders progress and a summary. No business logic lives here.
 
 Exit status (README, Commands): 0 all good; 1 finished, but a file was rejected or a blocking check
-failed; 2 bad usage or configuration (nothing changed).
+failed; 2 bad usage or configuration (nothing changed); 3 the warehouse is busy: another process
+holds it read-write (nothing changed).
 """
 
 from __future__ import annotations
@@ -20,12 +21,13 @@ from rich.markup import escape
 from rich.table import Table
 
 from dagster_project import inbox as inbox_mod
-from dagster_project import settings
+from dagster_project import settings, storage
 from dagster_project import warehouse as wh
 from dagster_project.config import ConfigError, load_config
 from dagster_project.fingerprint import warehouse_fingerprint
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+EXIT_BUSY = 3  # another process holds the warehouse (storage.WarehouseBusy); nothing changed
 _STARTED = time.perf_counter()  # the "Time:" line counts from here (interpreter start-up is ~0.1 s before)
 
 # Bound to the real stdout now: during a run, library chatter (dbt's log lines) is redirected to
@@ -42,6 +44,18 @@ class UsageError(click.UsageError):
 def _fail_usage(message: str) -> None:
     err_console.print(f"[bold red]error:[/] {message}")
     sys.exit(EXIT_USAGE)
+
+
+def ready_warehouse(warehouse: Path) -> None:
+    """Before reading or building: merge a WAL a killed client left; refuse (one line, exit 3)
+    while another process holds the warehouse read-write (storage.prepare_published decides)."""
+    try:
+        note = storage.prepare_published(warehouse).note
+    except storage.WarehouseBusy as busy:
+        err_console.print(f"[bold red]error:[/] {escape(str(busy))}")
+        sys.exit(EXIT_BUSY)
+    if note:
+        console.print(f"{escape(str(warehouse))}: {note}")
 
 
 def _quiet_libraries() -> None:
@@ -266,6 +280,7 @@ def refresh(config_path, warehouse_path, inbox, force) -> None:
     paths = _resolve(config_path, inbox, warehouse_path, need_inbox=True)
     config = load_config(paths.config)
     console.print(f"[bold]Backlink Warehouse[/] refresh · inbox {paths.inbox} → {paths.warehouse}")
+    ready_warehouse(paths.warehouse)
 
     plan = inbox_mod.plan(inbox_mod.scan(paths.inbox), wh.loaded_hashes(paths.warehouse))
     unchanged_config = wh.last_config_fingerprint(paths.warehouse) == warehouse_fingerprint(config)
@@ -278,10 +293,13 @@ def refresh(config_path, warehouse_path, inbox, force) -> None:
     console.print(f"[bold]Landing exports[/]: {len(plan.new)} new, {len(plan.duplicates)} duplicate, {len(plan.unchanged)} unchanged")
     printer = ProgressPrinter()
     rejected: list[tuple[str, str]] = []
+    busy: list[str] = []  # a read-write client took the warehouse during the run
 
     def listener(event: str, data: dict) -> None:
         if event == "file" and data["status"] == "rejected":
             rejected.append((data["file_name"], data["error"]))
+        if event == "busy":
+            busy.append(data["message"])
         printer(event, data)
 
     from dagster_project.defs.automation.partitions import refresh_run_kwargs
@@ -289,8 +307,10 @@ def refresh(config_path, warehouse_path, inbox, force) -> None:
     # one run over the partitions (snapshot dates) of the new files: every new file lands
     outcome = run_refresh_job(progress_listener=listener, **refresh_run_kwargs(plan.new, paths.warehouse))
     console.print()
-    render_summary(paths.warehouse)
-    sys.exit(report_outcome(outcome, rejected))
+    if not busy:  # else another process may hold the file: the error says what happened
+        render_summary(paths.warehouse)
+    code = report_outcome(outcome, rejected)
+    sys.exit(EXIT_BUSY if busy else code)
 
 
 from dagster_project.backfill import backfill_command  # noqa: E402  (they import this module lazily)
