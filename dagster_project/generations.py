@@ -22,6 +22,11 @@ without the build record - the spare is dropped and the refresh copies the publi
 before. So the fast path is an optimisation with the copy as its safety net, never a new way to
 be wrong. The cost: the previous generation stays on disk (delete `<warehouse>.spare` at any time;
 the next refresh copies once).
+
+The spare is also not used when the published file changed after it was published (its inode,
+size and modification time, noted in `<warehouse>.spare.stamp`, differ): a DuckDB client opened it
+read-write and wrote to it, or left a WAL the refresh merged. Only a copy carries such changes
+(a table a user added, rows updated by hand) into the next generation.
 """
 
 from __future__ import annotations
@@ -34,6 +39,8 @@ from collections.abc import Mapping
 from pathlib import Path
 
 import duckdb
+
+from dagster_project import storage
 
 SPARE_SUFFIX = ".spare"
 
@@ -52,6 +59,23 @@ create table if not exists audit.build_window (
 
 def spare_path(warehouse: str | Path) -> Path:
     return Path(f"{warehouse}{SPARE_SUFFIX}")
+
+
+def stamp_path(warehouse: str | Path) -> Path:
+    """The published file's identity right after the last publish (storage.Stamp)."""
+    return Path(f"{warehouse}{SPARE_SUFFIX}.stamp")
+
+
+def record_published(warehouse: str | Path) -> None:
+    """After publishing: note the published file's identity, so the next refresh can tell whether
+    anything but a refresh wrote it since."""
+    stamp = storage.Stamp.of(warehouse)
+    stamp_path(warehouse).write_text(stamp.dumps() if stamp else "", encoding="utf-8")
+
+
+def discard_spare(warehouse: str | Path) -> None:
+    for stale in (spare_path(warehouse), storage.wal_path(spare_path(warehouse)), stamp_path(warehouse)):
+        stale.unlink(missing_ok=True)
 
 
 def record_build_window(con: duckdb.DuckDBPyConnection, min_date: str, max_date: str, full_rebuild: bool) -> None:
@@ -217,8 +241,19 @@ def reuse_spare(warehouse: str | Path, building: str | Path, scopes: Mapping[tup
     if not spare.exists():
         return "no spare"
     if os.path.samefile(spare, warehouse):  # a refresh killed between keep_spare and os.replace
-        spare.unlink()
+        discard_spare(warehouse)
         return "the spare is the published file"
+    stamp = stamp_path(warehouse)
+    recorded = storage.Stamp.loads(stamp.read_text(encoding="utf-8")) if stamp.exists() else None
+    if recorded is None or recorded != storage.Stamp.of(warehouse):
+        discard_spare(warehouse)
+        return "the published file was written outside a refresh" if recorded else "no record of the last publish"
+    if not storage.readable_by_1x(spare):
+        discard_spare(warehouse)
+        return f"the previous generation is not in storage {storage.STORAGE_VERSION}"
+    if storage.wal_path(spare).exists():  # a client killed holding the previous generation: keep its WAL in a copy
+        discard_spare(warehouse)
+        return "the previous generation has a WAL"
     os.replace(spare, building)
     try:
         con = duckdb.connect(str(building))

@@ -6,6 +6,10 @@ generations.py, or else a copy of the published file), lands files and runs dbt 
 publishes with one `os.replace` — atomic on one filesystem, so a reader sees either the old
 complete state or the new one, and a killed refresh leaves the published file untouched (the
 next refresh starts from it again). See README "What happens when…".
+
+Every file it creates is in the storage version DuckDB 1.x clients read, and a read-write client
+holding the published file (or the WAL one left when killed) is dealt with before building and
+again at publishing (storage.py).
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from dagster_project import generations, schema
+from dagster_project import generations, schema, storage
 
 def _columns_ddl(columns: dict[str, pl.DataType]) -> str:
     return ", ".join(f'"{name}" {schema.duckdb_type(dtype)}' for name, dtype in columns.items())
@@ -89,26 +93,44 @@ def begin_build(warehouse: str | Path, scopes: Mapping[tuple[str, str], str] | N
     return start_build(warehouse, scopes)[0]
 
 
+def origin_path(warehouse: str | Path) -> Path:
+    """The published file's identity when the build started (storage.Stamp), checked at publish."""
+    return Path(f"{build_path(warehouse)}.origin")
+
+
 def start_build(warehouse: str | Path, scopes: Mapping[tuple[str, str], str] | None = None) -> tuple[Path, str]:
     """Start the build file of a refresh (discarding any left by a killed run): the previous
     generation brought up to date when it can be (`scopes`: generations.incremental_scopes of the
-    dbt manifest), else a copy of the published warehouse. Returns it and how it started."""
+    dbt manifest), else a copy of the published warehouse. Returns it and how it started.
+    Raises storage.WarehouseBusy when another process holds the published file read-write."""
     warehouse, building = Path(warehouse), build_path(warehouse)
     warehouse.parent.mkdir(parents=True, exist_ok=True)
-    for stale in (building, Path(f"{building}.wal")):
+    for stale in (building, storage.wal_path(building), origin_path(warehouse)):
         stale.unlink(missing_ok=True)
+    merged = storage.prepare_published(warehouse).note  # a WAL left by a killed client goes in first
+    stamp = storage.Stamp.of(warehouse)
     how = "new warehouse"
-    if warehouse.exists():
+    if warehouse.exists() and not storage.readable_by_1x(warehouse):
+        # built by DuckDB 2.0 with its default storage: copied table by table into the readable
+        # version (the spare, of the same age, cannot be brought up to date into it)
+        generations.discard_spare(warehouse)
+        storage.copy_readable(warehouse, building)
+        how = f"migrated the published file to DuckDB storage {storage.STORAGE_VERSION} (readable by DuckDB 1.1+)"
+    elif warehouse.exists():
         why_not = generations.reuse_spare(warehouse, building, scopes) if scopes is not None else "no dbt manifest"
         if why_not is None:
             how = "previous generation brought up to date"
         else:
             # The published file may be open read-only by a BI tool; copying it is safe (DuckDB
-            # checkpoints on close, and a refresh never writes it in place).
+            # checkpoints on close, a WAL was merged above, and a refresh never writes it in place).
             shutil.copyfile(warehouse, building)
             how = f"copied the published file ({why_not})"
     else:
-        generations.spare_path(warehouse).unlink(missing_ok=True)
+        generations.discard_spare(warehouse)
+        storage.create(building)
+    if merged:
+        how = f"{how}; {merged}"
+    origin_path(warehouse).write_text(stamp.dumps() if stamp else "", encoding="utf-8")
     with connect(building) as con:
         ensure_tables(con)
     return building, how
@@ -116,18 +138,40 @@ def start_build(warehouse: str | Path, scopes: Mapping[tuple[str, str], str] | N
 
 def publish(warehouse: str | Path) -> None:
     """Atomically replace the published warehouse with the finished build copy, keeping the file
-    it replaces as the next refresh's starting point (generations.keep_spare)."""
-    building = build_path(warehouse)
+    it replaces as the next refresh's starting point (generations.keep_spare).
+
+    Under a shared lock on the published file (no read-write client can open it meanwhile), and
+    only if nobody changed it since the build started: a client that wrote to it (or was killed
+    leaving its WAL) during the refresh would otherwise lose that work to the new generation.
+    Raises storage.WarehouseBusy then; the next refresh starts from the file as that client left it."""
+    warehouse, building = Path(warehouse), build_path(warehouse)
     with connect(building) as con:
         con.execute("checkpoint")
-    generations.keep_spare(warehouse)
-    os.replace(building, warehouse)
+    origin = origin_path(warehouse)
+    started = storage.Stamp.loads(origin.read_text(encoding="utf-8")) if origin.exists() else None
+    with storage.shared_lock(warehouse):
+        if storage.wal_path(warehouse).exists():
+            raise storage.WarehouseBusy(
+                f"{storage.wal_path(warehouse)} appeared during the refresh (a DuckDB client was killed holding"
+                f" {warehouse.name}); not published, the next refresh merges it first"
+            )
+        if origin.exists() and storage.Stamp.of(warehouse) != started:
+            raise storage.WarehouseBusy(
+                f"{warehouse} was changed by another process during the refresh; not published (nothing of"
+                " that change is lost): refresh again"
+            )
+        generations.keep_spare(warehouse)
+        os.replace(building, warehouse)
+    generations.record_published(warehouse)
+    origin.unlink(missing_ok=True)
 
 
 @contextlib.contextmanager
 def connect(path: str | Path, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
     """One short-lived connection: DuckDB is single-writer across processes, so never hold one
-    while dbt (a subprocess) runs."""
+    while dbt (a subprocess) runs. A file it creates is in the storage version DuckDB 1.x reads."""
+    if not read_only and str(path) != ":memory:" and not Path(path).exists():
+        storage.create(path)
     con = duckdb.connect(str(path), read_only=read_only)
     try:
         yield con

@@ -78,6 +78,7 @@ SAMPLE_REFRESH_MODULES = frozenset(
     for name in (
         "test_analytics_marts",
         "test_atomic_refresh",
+        "test_bi_clients",
         "test_crash_safety",
         "test_export_report",
         "test_refresh_e2e",

@@ -54,6 +54,7 @@ def command(date_from, date_to, archive, config_path, warehouse_path, inbox, ful
     console.print(f"[bold]Backlink Warehouse[/] backfill · {folder} → {paths.warehouse}")
     console.print(f"Partitions {start} .. {end} (snapshot dates {window['min_date']} .. {window['max_date']}), one run")
 
+    common.ready_warehouse(paths.warehouse)
     with common.writer_lock(paths, "backlinks backfill", wait):  # exit 3 while another refresh runs
         new, held, outside = partition_counts(folder, paths.warehouse, start, end, bounds)
         for key in sorted(set(new) | set(held)):

@@ -20,8 +20,9 @@ from dagster_project.config import ConfigError, load_config
 # check failed (disavow: a limit of Google's was exceeded); 2 bad usage or configuration (nothing
 # changed).
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
-# 3: busy — another refresh of the warehouse holds its refresh lock (nothing changed; try again
-# later or pass --wait).
+# 3: busy — another refresh of the warehouse holds its refresh lock (try again later or pass
+# --wait), or another process holds the warehouse file read-write (close it or open it
+# read-only); nothing changed.
 EXIT_BUSY = 3
 
 STARTED = time.perf_counter()  # the "Time:" line counts from here (interpreter start-up is ~0.1 s before)
@@ -78,6 +79,19 @@ def resolve(config_path: str | None, inbox: str | None, warehouse_path: str | No
     settings.export(paths)
     quiet_libraries()
     return paths
+
+
+def ready_warehouse(warehouse: Path) -> None:
+    """Before reading or building: merge a WAL a killed client left; refuse (one line, exit 3)
+    while another process holds the warehouse read-write (storage.prepare_published decides)."""
+    from dagster_project import storage
+
+    try:
+        note = storage.prepare_published(warehouse).note
+    except storage.WarehouseBusy as busy:
+        fail(str(busy), EXIT_BUSY)
+    if note:
+        console.print(f"{escape(str(warehouse))}: {escape(note)}")
 
 
 def require_warehouse(warehouse: Path) -> None:

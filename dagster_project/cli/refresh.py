@@ -25,6 +25,7 @@ def command(config_path, warehouse_path, inbox, force, wait) -> None:
     config = load_config(paths.config)
     console = common.console
     console.print(f"[bold]Backlink Warehouse[/] refresh · inbox {paths.inbox} → {paths.warehouse}")
+    common.ready_warehouse(paths.warehouse)
 
     # The "Nothing new" answer takes no lock: it only reads the published warehouse, which a
     # refresh replaces atomically (a reader sees the old file or the new one, never a half-built
@@ -36,15 +37,23 @@ def command(config_path, warehouse_path, inbox, force, wait) -> None:
             plan = _nothing_to_do(paths, config, force)
         console.print(f"[bold]Landing exports[/]: {len(plan.new)} new, {len(plan.duplicates)} duplicate, {len(plan.unchanged)} unchanged")
         rejected: list[tuple[str, str]] = []
-        listener = output.file_listener(output.ProgressPrinter(), rejected)
+        busy: list[str] = []  # a read-write client took the warehouse during the run
+        printer = output.file_listener(output.ProgressPrinter(), rejected)
+
+        def listener(event: str, data: dict) -> None:
+            if event == "busy":
+                busy.append(data["message"])
+            printer(event, data)
 
         from dagster_project.defs.automation.partitions import refresh_run_kwargs
 
         # one run over the partitions (snapshot dates) of the new files: every new file lands
         outcome = run_refresh_job(progress_listener=listener, **refresh_run_kwargs(plan.new, paths.warehouse))
     console.print()
-    output.render_summary(paths.warehouse)
-    sys.exit(output.report_outcome(outcome, rejected))
+    if not busy:  # else another process may hold the file: the error says what happened
+        output.render_summary(paths.warehouse)
+    code = output.report_outcome(outcome, rejected)
+    sys.exit(common.EXIT_BUSY if busy else code)
 
 
 def _nothing_to_do(paths, config, force: bool) -> inbox_mod.Plan:

@@ -2,7 +2,7 @@
 
 import dagster as dg
 
-from dagster_project import progress
+from dagster_project import progress, storage
 from dagster_project import warehouse as wh
 from dagster_project.defs.automation.partitions import SINGLE_RUN, snapshot_partitions
 from dagster_project.defs.dbt.assets import warehouse_models
@@ -32,7 +32,11 @@ def published_warehouse(context: dg.AssetExecutionContext, warehouse: WarehouseR
                 "select schema_name || '.' || table_name, estimated_size from duckdb_tables() where schema_name = 'marts'"
             ).fetchall()
         }
-    wh.publish(paths.warehouse)
+    try:
+        wh.publish(paths.warehouse)
+    except storage.WarehouseBusy as busy:  # a client wrote to the published file meanwhile
+        progress.emit("busy", message=str(busy))
+        raise dg.Failure(description=str(busy), allow_retries=False) from None
     progress.emit("published", path=str(paths.warehouse))
     context.log.info(f"published {paths.warehouse}")
     return dg.MaterializeResult(metadata={"path": str(paths.warehouse), **{f"rows {k}": v for k, v in counts.items()}})

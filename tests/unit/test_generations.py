@@ -87,6 +87,7 @@ def two_generations(tmp_path) -> Path:
     generation_1(published)
     shutil.copyfile(published, generations.spare_path(published))
     generation_2(published)
+    generations.record_published(published)
     return published
 
 
@@ -169,6 +170,7 @@ def test_a_spare_that_is_not_provably_one_generation_behind_is_not_used(tmp_path
     else:
         shutil.copyfile(published, spare)
         generation_2(published, full_rebuild=spoil == "full_rebuild")
+    generations.record_published(published)
     before = digest(published)
     building, how = wh.start_build(published, None if spoil == "no_scopes" else SCOPES)
     assert how == f"copied the published file ({reason})"

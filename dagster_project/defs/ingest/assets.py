@@ -11,7 +11,7 @@ from pathlib import Path
 import dagster as dg
 from pydantic import Field
 
-from dagster_project import generations, progress
+from dagster_project import generations, progress, storage
 from dagster_project import warehouse as wh
 from dagster_project.defs.automation.partitions import (
     SINGLE_RUN,
@@ -75,7 +75,11 @@ def landed_exports(
             context.log.info(f"dbt parse started alongside landing (a first build of this warehouse): {paths.dbt_target}")
         worker.start()  # GX imports on the other core while the files land (quality/worker.py)
     settings = warehouse.load_config()
-    build, how = wh.start_build(paths.warehouse, generations.incremental_scopes(dbt_project().manifest_path))
+    try:
+        build, how = wh.start_build(paths.warehouse, generations.incremental_scopes(dbt_project().manifest_path))
+    except storage.WarehouseBusy as busy:  # a read-write client holds the published file
+        progress.emit("busy", message=str(busy))
+        raise dg.Failure(description=str(busy), allow_retries=False) from None
     context.log.info(f"build file {build}: {how}")
 
     def on_file(landed):
