@@ -75,7 +75,13 @@ def sample_refresh(tmp_path_factory) -> CliRun:
 
 SAMPLE_REFRESH_MODULES = frozenset(
     f"tests/integration/{name}.py"
-    for name in ("test_analytics_marts", "test_atomic_refresh", "test_crash_safety", "test_refresh_e2e")
+    for name in (
+        "test_analytics_marts",
+        "test_atomic_refresh",
+        "test_crash_safety",
+        "test_refresh_e2e",
+        "test_refresh_planning",
+    )
 )
 
 
