@@ -35,7 +35,6 @@ from dagster_project import generations
 from dagster_project import warehouse as wh
 from dagster_project.config import load_config
 from dagster_project.defs.dbt.build_args import window_env
-from dagster_project.landing import date_from_name
 from dagster_project.loader import ingest_inbox
 from tests.conftest import ROOT, SAMPLE_CONFIG, SAMPLE_INBOX
 
@@ -76,8 +75,8 @@ def land(inbox: Path, warehouse: Path, month: str) -> tuple[str, str]:
     """Land the new files of `month` (YYYY-MM, by the date in their name); their snapshot window."""
     config = load_config(SAMPLE_CONFIG)
 
-    def in_month(f, landed):
-        day = date_from_name(f.relative) or (landed.audit["snapshot_date"] if landed else None)
+    def in_month(new, landed):
+        day = new.date or (landed.audit["snapshot_date"] if landed else None)
         return None if day is None else day.isoformat().startswith(month)
 
     ingest_inbox(inbox, warehouse, config, select=in_month)

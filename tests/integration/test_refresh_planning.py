@@ -84,8 +84,9 @@ def test_a_rejected_file_alone_is_recorded_and_named_without_rebuilding(rejected
     assert run.exit_code == 1, run.stdout + run.stderr
     assert "rejected notes.txt" in run.stdout and "Traceback" not in run.stdout + run.stderr
     assert "nothing loadable" in run.stdout.lower()
-    # dbt did not run: no model built, no dbt time, and every model holds what it held
-    assert "Building models" not in run.stdout and "models 0.0" in run.stdout
+    # dbt did not run: no model built, no dbt artifacts next to the warehouse, every model as it was
+    assert "Models not rebuilt" in run.stdout and "Building models" not in run.stdout
+    assert not (run.warehouse.parent / "logs" / "warehouse-dbt" / "run_results.json").exists()
     assert differing_relations(run.warehouse, rejected_only["sample"].warehouse) == {}
     # rows read = loaded + quarantined holds for the rejected file's audit row too
     assert run.query(

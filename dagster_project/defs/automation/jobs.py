@@ -21,3 +21,14 @@ refresh_job = dg.define_asset_job(
 )
 
 defs = dg.Definitions(jobs=[refresh_job])
+
+
+def refresh_run_config(full_refresh: bool = False) -> dict:
+    """Run config of a refresh (CLI, schedule, sensor): land every new file whatever its snapshot
+    date, the run's partitions only label it (planning.py); dbt --full-refresh when asked."""
+    return {
+        "ops": {
+            "landed_exports": {"config": {"every_new_file": True}},
+            "warehouse_models": {"config": {"full_refresh": full_refresh}},
+        }
+    }
