@@ -42,6 +42,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
+from dagster_project.inbox import InboxFile
 from dagster_project.quality.rules import date_in_window
 
 # ------------------------------------------------------------------ the snapshot date of a file
@@ -178,7 +179,7 @@ class WarehouseState:
 
 @dataclass(frozen=True)
 class NewFile:
-    file: object  # inbox.InboxFile
+    file: InboxFile
     date: dt.date | None  # date_before_parsing; None: landing dates it by its contents
     date_source: str | None
     replaces: tuple[dt.date, ...] = ()  # snapshot dates of the loaded version it replaces
@@ -187,16 +188,16 @@ class NewFile:
 @dataclass(frozen=True)
 class Plan:
     new: list[NewFile]  # to land (includes changed versions of known names)
-    duplicates: list[tuple[object, str]]  # (file, name of the file that already holds these bytes)
-    unchanged: list[object]
+    duplicates: list[tuple[InboxFile, str]]  # (file, name of the file that already holds these bytes)
+    unchanged: list[InboxFile]
 
     @property
     def files_seen(self) -> int:
         return len(self.new) + len(self.duplicates) + len(self.unchanged)
 
 
-def plan(files: Iterable, state: WarehouseState, today: dt.date) -> Plan:
-    """Split the inbox (inbox.InboxFile, in scan order) by what the warehouse holds. Same name and
+def plan(files: Iterable[InboxFile], state: WarehouseState, today: dt.date) -> Plan:
+    """Split the inbox (in scan order) by what the warehouse holds. Same name and
     bytes: unchanged. Bytes held under another name: a duplicate (a second copy in the same drop
     is a duplicate of the first). Anything else is new."""
     holder = state.hashes
