@@ -7,27 +7,32 @@ from collections import Counter
 from pathlib import Path
 
 
-def partition_counts(folder: Path, warehouse: Path, start: str, end: str, bounds) -> tuple[Counter, Counter, int]:
+def partition_counts(folder: Path, warehouse: Path, start: str, end: str, bounds) -> tuple[Counter, Counter, int, int]:
     """Per partition of [start, end]: how many files are new and how many the warehouse holds;
-    plus the number of new files outside the range (left for another run)."""
+    plus the number of new files outside the range (left for another run) and of new files only
+    their contents can date (landing decides whether they belong to the range: planning.in_run)."""
+    import datetime as dt
+
     from dagster_project import inbox as inbox_mod
-    from dagster_project.defs.automation.partitions import loaded_files, partition_key_for, pending_files
+    from dagster_project import planning
+    from dagster_project import warehouse as wh
 
     files = inbox_mod.scan(folder)
-    loaded = loaded_files(warehouse)
-    new, held, outside = Counter(), Counter(), 0
-    for p in pending_files(files, loaded):
-        key = partition_key_for(p.snapshot_date, bounds)
-        if start <= key <= end:
-            new[key] += 1
+    state = wh.ingest_state(warehouse)
+    new, held, outside, undated = Counter(), Counter(), 0, 0
+    for n in planning.plan(files, state, dt.datetime.now(dt.UTC).date()).new:
+        if n.date is None:
+            undated += 1
+        elif planning.in_run(n, start, end, bounds):
+            new[planning.partition_key_for(n.date, bounds)] += 1
         else:
             outside += 1
     for f in files:
-        for day in loaded.dates.get(f.relative, ()):
-            key = partition_key_for(day, bounds)
+        for day in state.loaded_dates(f.relative):
+            key = planning.partition_key_for(day, bounds)
             if start <= key <= end:
                 held[key] += 1
-    return new, held, outside
+    return new, held, outside, undated
 
 
 def partition_summary(warehouse: Path, min_date: str, max_date: str) -> list[tuple]:

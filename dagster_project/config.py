@@ -244,8 +244,27 @@ def _describe(error: dict) -> str:
     return f"key '{where}': {error['msg']}"
 
 
+# the parsed config per (file, size, mtime), for this process: a refresh reads sites.yml in the
+# CLI and in each step of its run; a changed file is read again
+_LOADED: dict[tuple[str, int, int], Config] = {}
+
+
 def load_config(path: str | Path) -> Config:
     path = Path(path)
+    try:
+        stat = path.stat()
+        key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns)
+    except OSError:
+        key = None
+    if key in _LOADED:
+        return _LOADED[key].model_copy(deep=True)  # callers may not share one mutable object
+    config = _load_config(path)
+    if key is not None:
+        _LOADED[key] = config.model_copy(deep=True)
+    return config
+
+
+def _load_config(path: Path) -> Config:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:

@@ -17,16 +17,26 @@ from dagster_project.config import Config
 MODEL_CODE = ("dbt_project.yml", "models", "macros", "seeds")
 
 
+# fingerprint per (project, every file's name, size and mtime), for this process: a refresh asks
+# up to three times (plan, dbt step, publish) and reads the files once
+_MEMO: dict[tuple, str] = {}
+
+
 def model_code_fingerprint(project_dir: Path = settings.DBT_PROJECT_DIR) -> str:
     """sha256 over the dbt project's model code: every file's relative path and bytes."""
-    digest = hashlib.sha256()
+    files = []
     for entry in MODEL_CODE:
         root = project_dir / entry
-        files = sorted(p for p in root.rglob("*") if p.is_file()) if root.is_dir() else [root]
+        files += sorted(p for p in root.rglob("*") if p.is_file()) if root.is_dir() else [root]
+    stats = [(p, p.stat()) for p in files]
+    key = (str(project_dir), *((str(p), s.st_size, s.st_mtime_ns) for p, s in stats))
+    if key not in _MEMO:
+        digest = hashlib.sha256()
         for path in files:
             digest.update(path.relative_to(project_dir).as_posix().encode() + b"\0")
             digest.update(path.read_bytes() + b"\0")
-    return digest.hexdigest()
+        _MEMO[key] = digest.hexdigest()
+    return _MEMO[key]
 
 
 def warehouse_fingerprint(config: Config, project_dir: Path = settings.DBT_PROJECT_DIR) -> str:

@@ -1,8 +1,7 @@
-"""What is in the inbox, and what of it is new to the warehouse.
+"""What is in the inbox: every file with its name relative to the inbox and its sha256.
 
-A file is identified by (path relative to the inbox, sha256). Same bytes again → nothing to do;
-same bytes under another name → a `duplicate` audit row, no rows; a known name with new bytes →
-the new version is landed and the old one superseded.
+A file is identified by (path relative to the inbox, sha256); what of it is new to the warehouse
+is decided in planning.py.
 """
 
 from __future__ import annotations
@@ -21,6 +20,11 @@ class InboxFile:
     sha256: str
     size: int
     mtime_ns: int = 0
+
+
+# sha256 per (path, size, mtime_ns), for this process: a refresh's plan (the CLI) and its run (in
+# the same process) hash each file once. A file rewritten in place gets a new mtime, so a new key.
+_HASHES: dict[tuple[str, int, int], str] = {}
 
 
 def _hash(path: Path) -> str:
@@ -53,32 +57,8 @@ def scan(inbox: Path, known_hash: Callable[[str, os.stat_result], str | None] | 
         if any(part.startswith(".") for part in relative.parts) or not path.is_file():
             continue
         name, stat = relative_name(path, inbox), path.stat()
-        sha = (known_hash(name, stat) if known_hash else None) or _hash(path)
+        key = (str(path), stat.st_size, stat.st_mtime_ns)
+        sha = (known_hash(name, stat) if known_hash else None) or _HASHES.get(key) or _hash(path)
+        _HASHES[key] = sha
         found.append(InboxFile(path, name, sha, stat.st_size, stat.st_mtime_ns))
     return found
-
-
-@dataclass(frozen=True)
-class Plan:
-    new: list[InboxFile]  # to land (includes changed versions of known names)
-    duplicates: list[tuple[InboxFile, str]]  # (file, name of the file that already holds these bytes)
-    unchanged: list[InboxFile]
-
-    @property
-    def is_empty(self) -> bool:
-        return not self.new and not self.duplicates
-
-
-def plan(files: list[InboxFile], known: set[tuple[str, str]]) -> Plan:
-    """Split the inbox by what the warehouse already holds (`known` = its (file_name, sha256) pairs)."""
-    holder = {sha: name for name, sha in sorted(known)}
-    new, duplicates, unchanged = [], [], []
-    for f in files:
-        if (f.relative, f.sha256) in known:
-            unchanged.append(f)
-        elif f.sha256 in holder:
-            duplicates.append((f, holder[f.sha256]))
-        else:
-            holder[f.sha256] = f.relative  # a second copy in the same drop is a duplicate of the first
-            new.append(f)
-    return Plan(new, duplicates, unchanged)

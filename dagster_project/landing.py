@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
-import re
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,8 +21,9 @@ from dagster_project import schema
 from dagster_project.config import Config
 from dagster_project.formats.base import ParsedExport, UnrecognisedExport
 from dagster_project.formats.registry import parse_export
-from dagster_project.inbox import relative_name
+from dagster_project.inbox import InboxFile, relative_name
 from dagster_project.normalise.urls import normalise_distinct_urls, normalise_url_columns
+from dagster_project.planning import snapshot_date
 from dagster_project.quality import rules
 
 log = logging.getLogger(__name__)
@@ -33,36 +33,8 @@ REQUIRED_URL = {"backlinks": "source_url", "mentions": "mention_url", "rankings"
 # A ranking row must say what ranked: a keyword, a page or (GSC Dates.csv) a day.
 REQUIRED_ANY = {"rankings": ("keyword", "url", "ranking_date")}
 
-_MONTHS = {m: i for i, m in enumerate(["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1)}
-_DATE_PATTERNS = [
-    # 2026-10-01, 2026_10_01, 2026.10.01
-    (re.compile(r"(?<!\d)(20\d{2}|19\d{2})[-_.](\d{2})[-_.](\d{2})(?!\d)"), lambda m: (m[1], m[2], m[3])),
-    # 20261001 (Semrush, GSC API dumps)
-    (re.compile(r"(?<!\d)(20\d{2}|19\d{2})(\d{2})(\d{2})(?!\d)"), lambda m: (m[1], m[2], m[3])),
-    # 25-Apr-2020 (old Ahrefs names)
-    (re.compile(r"(?<!\d)(\d{1,2})-([A-Za-z]{3})-(\d{4})(?!\d)"), lambda m: (m[3], _MONTHS.get(m[2].lower()), m[1])),
-]
-
-
 def sha256_of(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
-
-
-def date_from_name(relative_path: str) -> dt.date | None:
-    """The snapshot date vendors put in file names: the leftmost valid date of the file name
-    (Semrush writes the data date before the export time), else of its folders, innermost first."""
-    for part in reversed(Path(relative_path).parts):
-        found = []
-        for pattern, groups in _DATE_PATTERNS:
-            for match in pattern.finditer(part):
-                try:
-                    year, month, day = groups(match)
-                    found.append((match.start(), dt.date(int(year), int(month), int(day))))
-                except (TypeError, ValueError):
-                    continue
-        if found:
-            return min(found)[1]
-    return None
 
 
 def site_from_folder(relative_path: str, config: Config) -> str:
@@ -111,8 +83,13 @@ def _audit(relative_path: str, data: bytes, sha: str, **values) -> dict:
     return record
 
 
-def rejected_file(relative_path: str, data: bytes, reason: str) -> LandedFile:
-    return LandedFile(audit=_audit(relative_path, data, sha256_of(data), status="rejected", error=reason))
+def rejected_file(relative_path: str, data: bytes, reason: str, sha: str | None = None, dated=None) -> LandedFile:
+    """A file that cannot be landed. `dated`: (snapshot date, source) by the one rule without
+    contents (planning.snapshot_date), so a range of partitions can place it too."""
+    day, source = dated or (None, None)
+    audit = _audit(relative_path, data, sha or sha256_of(data), status="rejected", error=reason)
+    audit.update(snapshot_date=day, snapshot_date_source=source)
+    return LandedFile(audit=audit)
 
 
 def _repeats(values: pl.Series) -> bool:
@@ -153,21 +130,26 @@ def _normalise_urls(parsed: ParsedExport) -> pl.DataFrame:
     return lf.with_columns(reason.alias("_reason")).collect()
 
 
-def land_bytes(relative_path: str, data: bytes, config: Config, modified: dt.datetime | None = None) -> LandedFile:
-    """Land one file's bytes. Never raises for bad input: a bad file comes back rejected."""
+def land_bytes(
+    relative_path: str, data: bytes, config: Config, modified: dt.datetime | None = None, sha: str | None = None
+) -> LandedFile:
+    """Land one file's bytes. Never raises for bad input: a bad file comes back rejected.
+    `sha`: the bytes' sha256 when the caller already has it (the inbox scan), else computed here."""
+    today = dt.datetime.now(dt.UTC).date()
+    mtime = (modified or dt.datetime.now()).date()
+    undated = snapshot_date(relative_path, None, mtime, today)
     # hashlib lets go of the GIL: the hash of a large file runs beside the parse
     with ThreadPoolExecutor(max_workers=1) as pool:
-        hashing = pool.submit(sha256_of, data)
+        hashing = pool.submit(sha256_of, data) if sha is None else None
         try:
             parsed = parse_export(data, Path(relative_path).name)
         except UnrecognisedExport as exc:
-            return rejected_file(relative_path, data, str(exc))
+            return rejected_file(relative_path, data, str(exc), sha, undated)
         except Exception as exc:  # a parser bug must not stop the run; the file is kept for a retry
             log.exception("parser failed on %s", relative_path)
-            return rejected_file(relative_path, data, f"could not parse ({type(exc).__name__}: {exc})")
-        sha = hashing.result()
+            return rejected_file(relative_path, data, f"could not parse ({type(exc).__name__}: {exc})", sha, undated)
+        sha = hashing.result() if hashing else sha
 
-    today = dt.datetime.now(dt.UTC).date()
     rows = _normalise_urls(parsed)
     # absurd values (DR 250, a first-seen date in 2099) are quarantined here, with the rule's
     # reason, so the blocking quality checks never fail on vendor data (quality/rules.py)
@@ -176,14 +158,8 @@ def land_bytes(relative_path: str, data: bytes, config: Config, modified: dt.dat
     good = rows.filter(pl.col("_reason").is_null())
     bad = rows.filter(pl.col("_reason").is_not_null())
 
-    # The first plausible date wins: a 2099 in a file name or a 1970 mtime is not a snapshot date.
-    candidates = [
-        (date_from_name(relative_path), "name"),
-        (parsed.snapshot_hint, "contents"),
-        ((modified or dt.datetime.now()).date(), "mtime"),
-        (today, "ingested"),
-    ]
-    snapshot, snapshot_source = next((d, s) for d, s in candidates if rules.date_in_window(d, today))
+    # the one rule (planning.snapshot_date): a 2099 in a file name or a 1970 mtime is not a snapshot date
+    snapshot, snapshot_source = snapshot_date(relative_path, parsed.snapshot_hint, mtime, today)
 
     folder_site = site_from_folder(relative_path, config)
     lineage = {
@@ -243,11 +219,19 @@ def _dominant_site(rows: pl.DataFrame, kind: str, config: Config) -> str | None:
     return counts[column][0] if counts.height else None
 
 
-def land_file(path: Path, inbox: Path, config: Config) -> LandedFile:
+def land_file(path: Path, inbox: Path, config: Config, scanned: InboxFile | None = None) -> LandedFile:
+    """Land a file of the inbox. `scanned`: the file as the inbox scan saw it; when it is unchanged
+    on disk since (same size and modification time before and after reading), its hash is the
+    scan's and the bytes are not hashed again."""
     relative = relative_name(path, inbox)
     try:
+        before = path.stat()
         data = path.read_bytes()
-        modified = dt.datetime.fromtimestamp(path.stat().st_mtime)
+        after = path.stat()
     except OSError as exc:
         return rejected_file(relative, b"", f"cannot read file: {exc.strerror or exc}")
-    return land_bytes(relative, data, config, modified)
+    same = scanned is not None and len(data) == scanned.size and all(
+        (st.st_size, st.st_mtime_ns) == (scanned.size, scanned.mtime_ns) for st in (before, after)
+    )
+    modified = dt.datetime.fromtimestamp(after.st_mtime)
+    return land_bytes(relative, data, config, modified, scanned.sha256 if same else None)

@@ -5,13 +5,14 @@ The ingest asset calls this on the build copy; the benchmark calls it directly.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from dagster_project import inbox as inbox_mod
-from dagster_project import warehouse
+from dagster_project import planning, warehouse
 from dagster_project.config import Config
 from dagster_project.landing import LandedFile, land_file
 
@@ -60,13 +61,14 @@ def ingest_inbox(
     db_path: Path,
     config: Config,
     on_file: Callable[[LandedFile], None] | None = None,
-    select: Callable[[inbox_mod.InboxFile, LandedFile | None], bool | None] | None = None,
+    select: Callable[[planning.NewFile, LandedFile | None], bool | None] | None = None,
 ) -> IngestReport:
     """Land what is new in `inbox` into the warehouse at `db_path` (already begun/writable).
 
-    `select` may restrict which new files are landed (partitions use it): `select(file, None)`
-    returns True/False, or None when only the file's contents can tell (a snapshot date that is
-    not in its name); such a file is landed in memory and kept only if `select(file, landed)`."""
+    What is new is planning.plan over the warehouse's own audit. `select` may restrict which new
+    files are landed (a run over a range of partitions: planning.in_run): `select(new, None)`
+    returns True/False, or None when only the file's contents can date it; such a file is landed
+    in memory (parsed once) and kept only if `select(new, landed)`."""
     files = inbox_mod.scan(inbox)
     report = IngestReport(files_seen=len(files))
     # One connection for the whole loop (nothing else writes meanwhile); each file commits in its
@@ -74,16 +76,15 @@ def ingest_inbox(
     with warehouse.connect(db_path) as con:
         warehouse.ensure_tables(con)
         warehouse.write_config(con, config)
-        known = set(con.sql("select file_name, sha256 from audit.ingest_files").fetchall())
-        plan = inbox_mod.plan(files, known)
+        plan = planning.plan(files, warehouse.state_of(con), dt.datetime.now(dt.UTC).date())
         report.files_unchanged = len(plan.unchanged)
-        for f in plan.new:
-            verdict = True if select is None else select(f, None)
+        for new in plan.new:
+            verdict = True if select is None else select(new, None)
             if verdict is False:
                 report.files_skipped += 1
                 continue
-            landed = land_file(f.path, inbox, config)
-            if verdict is None and not select(f, landed):
+            landed = land_file(new.file.path, inbox, config, scanned=new.file)
+            if verdict is None and not select(new, landed):
                 report.files_skipped += 1
                 continue
             warehouse.record_landed(con, landed)

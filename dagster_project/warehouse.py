@@ -25,6 +25,7 @@ import polars as pl
 
 from dagster_project import generations, schema, storage
 
+
 def _columns_ddl(columns: dict[str, pl.DataType]) -> str:
     return ", ".join(f'"{name}" {schema.duckdb_type(dtype)}' for name, dtype in columns.items())
 
@@ -38,7 +39,7 @@ create table if not exists audit.ingest_files (
     source_tool varchar,
     site_domain varchar,                 -- the site most of the file's rows belong to
     snapshot_date date,
-    snapshot_date_source varchar,        -- name / contents / mtime
+    snapshot_date_source varchar,        -- name / folder / contents / mtime / ingested
     rows_read bigint not null,
     rows_loaded bigint not null,
     rows_quarantined bigint not null,
@@ -179,17 +180,31 @@ def connect(path: str | Path, read_only: bool = False) -> Iterator[duckdb.DuckDB
         con.close()
 
 
-def loaded_hashes(path: str | Path) -> set[tuple[str, str]]:
-    """(file_name, sha256) pairs already recorded in a warehouse (empty if it does not exist)."""
+def ingest_state(path: str | Path):
+    """What a warehouse has recorded (planning.WarehouseState): every file version with its status
+    and snapshot date, and the fingerprint of its last publish. Read-only; empty when the file does
+    not exist yet."""
+    from dagster_project.planning import WarehouseState
+
     if not Path(path).exists():
-        return set()
+        return WarehouseState()
     with connect(path, read_only=True) as con:
-        exists = con.sql(
-            "select count(*) from information_schema.tables where table_schema='audit' and table_name='ingest_files'"
-        ).fetchall()[0][0]
-        if not exists:
-            return set()
-        return set(con.sql("select file_name, sha256 from audit.ingest_files").fetchall())
+        return state_of(con)
+
+
+def state_of(con: duckdb.DuckDBPyConnection):
+    """ingest_state over an open connection (the one reader of audit.ingest_files for planning)."""
+    from dagster_project.planning import WarehouseState
+
+    try:
+        rows = con.sql("select file_name, sha256, status, snapshot_date from audit.ingest_files").fetchall()
+    except duckdb.CatalogException:
+        return WarehouseState()
+    try:
+        last = con.sql("select config_fingerprint from audit.refreshes order by refreshed_at desc limit 1").fetchall()
+    except duckdb.CatalogException:
+        last = []
+    return WarehouseState({(name, sha): (status, day) for name, sha, status, day in rows}, last[0][0] if last else None)
 
 
 def _insert(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> None:
@@ -274,17 +289,6 @@ def write_config(con: duckdb.DuckDBPyConnection, config) -> None:
     con.execute("create or replace table config.thresholds as select * from _thresholds")
     con.unregister("_thresholds")
     con.commit()
-
-
-def last_config_fingerprint(path: str | Path) -> str | None:
-    if not Path(path).exists():
-        return None
-    with connect(path, read_only=True) as con:
-        try:
-            row = con.sql("select config_fingerprint from audit.refreshes order by refreshed_at desc limit 1").fetchall()
-        except duckdb.CatalogException:
-            return None
-    return row[0][0] if row else None
 
 
 def record_refresh(con: duckdb.DuckDBPyConnection, config_fingerprint: str) -> None:

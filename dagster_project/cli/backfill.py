@@ -45,10 +45,10 @@ def command(date_from, date_to, archive, config_path, warehouse_path, inbox, ful
     if first > last:
         common.fail(f"--from {first} is after --to {last}")
 
-    from dagster_project.defs.automation.partitions import Bounds, partition_key_for, range_tags, window_vars
+    from dagster_project.defs.automation.partitions import current_bounds, partition_key_for, range_tags, window_vars
 
     console = common.console
-    bounds = Bounds.now()
+    bounds = current_bounds()
     start, end = partition_key_for(first, bounds), partition_key_for(last, bounds)
     window = window_vars(start, end, bounds)
     console.print(f"[bold]Backlink Warehouse[/] backfill · {folder} → {paths.warehouse}")
@@ -56,12 +56,13 @@ def command(date_from, date_to, archive, config_path, warehouse_path, inbox, ful
 
     common.ready_warehouse(paths.warehouse)
     with common.writer_lock(paths, "backlinks backfill", wait):  # exit 3 while another refresh runs
-        new, held, outside = partition_counts(folder, paths.warehouse, start, end, bounds)
+        new, held, outside, undated = partition_counts(folder, paths.warehouse, start, end, bounds)
         for key in sorted(set(new) | set(held)):
             console.print(f"  {key}  {new[key]:>4} new  {held[key]:>4} already loaded")
         console.print(
             f"[bold]Landing exports[/]: {sum(new.values())} new in {len(new)} partitions, "
             f"{sum(held.values())} already loaded" + (f"; {outside} new files outside the range are left alone" if outside else "")
+            + (f"; {undated} new files without a date in their path land if their contents date them into the range" if undated else "")
         )
 
         rejected: list[tuple[str, str]] = []

@@ -36,6 +36,8 @@ class ProgressPrinter:
             self.models += 1
             if self.models == 1:
                 console.print("[bold]Building models[/] (dbt build: models, tests, contracts)")
+        elif event == "models_skipped":
+            console.print(f"[bold]Models not rebuilt[/]: {escape(data['reason'])}")
         elif event == "published":
             console.print(f"  {self.models} models built")
             console.print(f"[bold]Published[/] {data['path']}")

@@ -1,12 +1,18 @@
-"""`backlinks refresh`: land every new export in the inbox, rebuild, check, publish, summarise."""
+"""`backlinks refresh`: land every new export in the inbox, rebuild, check, publish, summarise.
+
+What to do is planning.py's decision (the schedule asks the same); this module only presents it.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 
 import click
+from rich.markup import escape
 
 from dagster_project import inbox as inbox_mod
+from dagster_project import planning
 from dagster_project import warehouse as wh
 from dagster_project.cli import common, output
 from dagster_project.cli.job import run_refresh_job
@@ -17,7 +23,7 @@ from dagster_project.fingerprint import warehouse_fingerprint
 @click.command("refresh")
 @common.paths_options
 @common.inbox_option
-@click.option("--force", is_flag=True, help="Rebuild the models even when nothing in the inbox or config changed.")
+@click.option("--force", is_flag=True, help="Rebuild every model from all landed rows, even when nothing changed.")
 @common.wait_option
 def command(config_path, warehouse_path, inbox, force, wait) -> None:
     """Ingest every new export in the inbox, rebuild the models, run every check, print a summary."""
@@ -31,38 +37,60 @@ def command(config_path, warehouse_path, inbox, force, wait) -> None:
     # refresh replaces atomically (a reader sees the old file or the new one, never a half-built
     # one), so it is right while another refresh runs — and a user asking "anything new?" is not
     # told "busy". Only a refresh that will write takes the lock.
-    plan = _nothing_to_do(paths, config, force)
+    plan, decision = _plan_or_exit(paths, config, force)
     with common.writer_lock(paths, "backlinks refresh", wait) as waited:
         if waited:  # the refresh we waited for may have landed these very files
-            plan = _nothing_to_do(paths, config, force)
+            plan, decision = _plan_or_exit(paths, config, force)
         console.print(f"[bold]Landing exports[/]: {len(plan.new)} new, {len(plan.duplicates)} duplicate, {len(plan.unchanged)} unchanged")
         rejected: list[tuple[str, str]] = []
+        loaded: list[str] = []
         busy: list[str] = []  # a read-write client took the warehouse during the run
         printer = output.file_listener(output.ProgressPrinter(), rejected)
 
         def listener(event: str, data: dict) -> None:
-            if event == "busy":
+            if event == "file" and data["status"] == "loaded":
+                loaded.append(data["file_name"])
+            elif event == "busy":
                 busy.append(data["message"])
             printer(event, data)
 
-        from dagster_project.defs.automation.partitions import refresh_run_kwargs
+        from dagster_project.defs.automation.jobs import refresh_run_config
+        from dagster_project.defs.automation.partitions import current_bounds, range_tags
 
-        # one run over the partitions (snapshot dates) of the new files: every new file lands
-        outcome = run_refresh_job(progress_listener=listener, **refresh_run_kwargs(plan.new, paths.warehouse))
+        # one run over the partitions of the new files' snapshots; every new file lands
+        outcome = run_refresh_job(
+            progress_listener=listener,
+            tags=range_tags(planning.run_keys(plan.new, current_bounds())),
+            run_config=refresh_run_config(decision.full_rebuild),
+        )
     console.print()
-    if not busy:  # else another process may hold the file: the error says what happened
-        output.render_summary(paths.warehouse)
-    code = output.report_outcome(outcome, rejected)
-    sys.exit(common.EXIT_BUSY if busy else code)
+    if busy:  # another process may hold the file: the error says what happened, no summary
+        output.report_outcome(outcome, rejected)
+        sys.exit(common.EXIT_BUSY)
+    if plan.new and not loaded and outcome.success:
+        console.print(
+            f"[yellow]Nothing loadable[/] in {escape(str(paths.inbox))}: "
+            f"{len(rejected)} new files rejected (named below).\n"
+        )
+    output.render_summary(paths.warehouse)
+    sys.exit(output.report_outcome(outcome, rejected))
 
 
-def _nothing_to_do(paths, config, force: bool) -> inbox_mod.Plan:
-    """The inbox's plan against the published warehouse; with nothing to do, say so and exit 0."""
-    plan = inbox_mod.plan(inbox_mod.scan(paths.inbox), wh.loaded_hashes(paths.warehouse))
-    unchanged_config = wh.last_config_fingerprint(paths.warehouse) == warehouse_fingerprint(config)
-    if plan.is_empty and unchanged_config and not force:
+def _plan_or_exit(paths, config, force: bool) -> tuple[planning.Plan, planning.Decision]:
+    """The inbox's plan against the published warehouse; with nothing to do, say so and exit."""
+    console = common.console
+    state = wh.ingest_state(paths.warehouse)
+    plan = planning.plan(inbox_mod.scan(paths.inbox), state, dt.datetime.now(dt.UTC).date())
+    decision = planning.decide(plan, state, warehouse_fingerprint(config), force)
+    if decision.no_exports:
+        # nothing to build from: most likely the wrong folder (exit 2, nothing written)
+        common.fail(f"the inbox {paths.inbox} holds no exports (no files under it; hidden files and folders are skipped)")
+    if not decision.run:
         # Starting Dagster and dbt costs tens of seconds; with nothing new there is nothing to do.
-        common.console.print(f"Nothing new: {len(plan.unchanged)} files already loaded, config and models unchanged.\n")
+        console.print(f"Nothing new: {len(plan.unchanged)} files already seen, config and models unchanged.")
+        if not state.holds_data:
+            console.print(f"[yellow]Nothing loadable[/]: no file in {escape(str(paths.inbox))} has loaded yet (the audit says why each was rejected).")
+        console.print()
         output.render_summary(paths.warehouse)
         sys.exit(common.EXIT_OK)
-    return plan
+    return plan, decision

@@ -55,3 +55,15 @@ def test_unknown_option_is_exit_2():
     proc = run_cli("refresh", "--colour", "red")
     assert proc.returncode == 2
     assert "No such option" in proc.stderr
+
+
+def test_empty_inbox_into_a_new_warehouse_is_exit_2_naming_the_inbox(tmp_path):
+    inbox = tmp_path / "inbox"
+    (inbox / "semrush").mkdir(parents=True)
+    (inbox / ".DS_Store").write_bytes(b"\0\0\0\1Bud1")  # hidden: not an export
+    warehouse = tmp_path / "w.duckdb"
+    proc = run_cli("refresh", "--config", str(SAMPLE_CONFIG), "--inbox", str(inbox), "--warehouse", str(warehouse))
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert f"the inbox {inbox} holds no exports" in proc.stderr
+    assert "Traceback" not in proc.stderr + proc.stdout
+    assert not warehouse.exists()  # no empty warehouse built

@@ -1,6 +1,13 @@
 """Which inbox files are new, unchanged, duplicate or changed."""
 
-from dagster_project import inbox
+import datetime as dt
+
+from dagster_project import inbox, planning
+
+
+def _plan(files, known: set[tuple[str, str]]) -> planning.Plan:
+    state = planning.WarehouseState({pair: ("loaded", None) for pair in known})
+    return planning.plan(files, state, dt.date(2026, 12, 7))
 
 
 def test_plan_by_name_and_bytes(tmp_path):
@@ -12,17 +19,17 @@ def test_plan_by_name_and_bytes(tmp_path):
     files = inbox.scan(tmp_path)
     assert [f.relative for f in files] == ["a/one.csv", "copy-of-one.csv", "two.csv"]
 
-    first = inbox.plan(files, known=set())
-    assert [f.relative for f in first.new] == ["a/one.csv", "two.csv"]
+    first = _plan(files, known=set())
+    assert [n.file.relative for n in first.new] == ["a/one.csv", "two.csv"]
     assert [(f.relative, holder) for f, holder in first.duplicates] == [("copy-of-one.csv", "a/one.csv")]
 
-    known = {(f.relative, f.sha256) for f in first.new}
-    again = inbox.plan(files, known)
+    known = {(n.file.relative, n.file.sha256) for n in first.new}
+    again = _plan(files, known)
     assert again.new == [] and len(again.unchanged) == 2
 
     (tmp_path / "two.csv").write_bytes(b"two, re-exported")
-    changed = inbox.plan(inbox.scan(tmp_path), known)
-    assert [f.relative for f in changed.new] == ["two.csv"]
+    changed = _plan(inbox.scan(tmp_path), known)
+    assert [n.file.relative for n in changed.new] == ["two.csv"]
 
 
 def test_missing_inbox_is_empty(tmp_path):

@@ -7,7 +7,8 @@ import pytest
 
 from dagster_project import schema
 from dagster_project.config import Config
-from dagster_project.landing import date_from_name, land_bytes, site_from_folder
+from dagster_project.landing import land_bytes, site_from_folder
+from dagster_project.planning import date_from_name
 
 CONFIG = Config.model_validate(
     {"site": {"domain": "knifecraft.co.uk", "brand": ["KnifeCraft"]}, "competitors": ["bladeworks.com", "chefsedge.de"]}
@@ -49,7 +50,7 @@ def test_land_semrush_reconciles_and_quarantines_bad_rows():
     assert audit["status"] == "loaded"
     assert audit["detected_format"] == "semrush_backlinks"
     assert audit["snapshot_date"] == dt.date(2026, 10, 1)
-    assert audit["snapshot_date_source"] == "name"
+    assert audit["snapshot_date_source"] == "folder"  # the date is the folder's
     assert audit["site_domain"] == "knifecraft.co.uk"
     assert (audit["rows_read"], audit["rows_loaded"], audit["rows_quarantined"]) == (4, 2, 2)
     reasons = dict(zip(landed.quarantine["row_number"], landed.quarantine["reason"], strict=True))

@@ -27,3 +27,14 @@ refresh_job = dg.define_asset_job(
 # Every other job (the UI's "Materialize" on the asset graph) keeps Dagster's default executor,
 # multiprocess, and holds the refresh lock too.
 defs = dg.Definitions(jobs=[refresh_job], executor=locking(dg.multiprocess_executor))
+
+
+def refresh_run_config(full_refresh: bool = False) -> dict:
+    """Run config of a refresh (CLI, schedule, sensor): land every new file whatever its snapshot
+    date, the run's partitions only label it (planning.py); dbt --full-refresh when asked."""
+    return {
+        "ops": {
+            "landed_exports": {"config": {"every_new_file": True}},
+            "warehouse_models": {"config": {"full_refresh": full_refresh}},
+        }
+    }

@@ -10,32 +10,36 @@ default (`dagster dev`), on where BACKLINKS_AUTOMATION=on (the production set-up
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 
 import dagster as dg
 
 from dagster_project import inbox as inbox_mod
+from dagster_project import planning
 from dagster_project import warehouse as wh
-from dagster_project.defs.automation.jobs import refresh_job
-from dagster_project.defs.automation.partitions import Bounds, loaded_files, partition_keys, pending_files, range_tags
+from dagster_project.defs.automation.jobs import refresh_job, refresh_run_config
+from dagster_project.defs.automation.partitions import Bounds, current_bounds, range_tags
 from dagster_project.defs.automation.run_lock import busy_reason
 from dagster_project.defs.automation.sensors import automation_on
-from dagster_project.fingerprint import warehouse_fingerprint
 from dagster_project.defs.resources import WarehouseResource
+from dagster_project.fingerprint import warehouse_fingerprint
 
 REFRESH_CRON = os.environ.get("BACKLINKS_REFRESH_CRON", "0 6 * * *")
 
 
 def refresh_request(paths, fingerprint: str, bounds: Bounds) -> dg.RunRequest | dg.SkipReason:
-    """What a refresh has to do now: one run over the new files' partitions, a run of the latest
-    partition when only the config changed, or nothing."""
-    pending = pending_files(inbox_mod.scan(paths.inbox), loaded_files(paths.warehouse))
-    keys = partition_keys(pending, bounds)
-    config_changed = wh.last_config_fingerprint(paths.warehouse) != fingerprint
-    if not keys and not config_changed:
-        return dg.SkipReason("nothing new in the inbox, sites.yml and the models unchanged")
-    reason = f"{len(pending)} new or changed files" if keys else "sites.yml or the models changed"
-    return dg.RunRequest(tags={**range_tags(keys or [bounds.last]), "backlinks/reason": reason})
+    """What a refresh has to do now (planning.decide, as `backlinks refresh` asks it): one run
+    over the new files' partitions, a rebuild when only the config changed, or nothing."""
+    state = wh.ingest_state(paths.warehouse)
+    plan = planning.plan(inbox_mod.scan(paths.inbox), state, dt.datetime.now(dt.UTC).date())
+    decision = planning.decide(plan, state, fingerprint)
+    if not decision.run:
+        return dg.SkipReason(decision.reason)
+    return dg.RunRequest(
+        run_config=refresh_run_config(decision.full_rebuild),
+        tags={**range_tags(planning.run_keys(plan.new, bounds)), "backlinks/reason": decision.reason},
+    )
 
 
 @dg.schedule(
@@ -48,7 +52,7 @@ def refresh_request(paths, fingerprint: str, bounds: Bounds) -> dg.RunRequest | 
 def daily_refresh(context: dg.ScheduleEvaluationContext, warehouse: WarehouseResource):
     if busy := busy_reason(warehouse.paths.warehouse):  # that refresh lands what the inbox holds
         return dg.SkipReason(busy)
-    return refresh_request(warehouse.paths, warehouse_fingerprint(warehouse.load_config()), Bounds.now())
+    return refresh_request(warehouse.paths, warehouse_fingerprint(warehouse.load_config()), current_bounds())
 
 
 defs = dg.Definitions(schedules=[daily_refresh])

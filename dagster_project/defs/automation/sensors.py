@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import os
@@ -19,8 +20,10 @@ from pathlib import Path
 import dagster as dg
 
 from dagster_project import inbox as inbox_mod
-from dagster_project.defs.automation.jobs import refresh_job
-from dagster_project.defs.automation.partitions import Bounds, loaded_files, partition_keys, pending_files, range_tags
+from dagster_project import planning
+from dagster_project import warehouse as wh
+from dagster_project.defs.automation.jobs import refresh_job, refresh_run_config
+from dagster_project.defs.automation.partitions import Bounds, current_bounds, range_tags
 from dagster_project.defs.automation.run_lock import busy_reason
 from dagster_project.defs.resources import WarehouseResource
 
@@ -76,21 +79,23 @@ def evaluate_inbox(inbox: Path, warehouse: Path, cursor: InboxCursor, bounds: Bo
     files = scan_inbox(inbox, cursor)
     present = {f.relative for f in files}
     cursor.seen = {k: v for k, v in cursor.seen.items() if k in present}
-    loaded = loaded_files(warehouse)
+    state = wh.ingest_state(warehouse)
     # a requested file that is now loaded (or gone) needs no memory any more
     cursor.requested = {
-        name: sha for name, sha in cursor.requested.items() if name in present and (name, sha) not in loaded.pairs
+        name: sha for name, sha in cursor.requested.items() if name in present and (name, sha) not in state.files
     }
-    fresh = [f for f in files if cursor.requested.get(f.relative) != f.sha256]
-    pending = pending_files(fresh, loaded)
+    # new bytes only: a copy of loaded bytes is recorded by the next run that lands something
+    plan = planning.plan(files, state, dt.datetime.now(dt.UTC).date())
+    pending = [n for n in plan.new if cursor.requested.get(n.file.relative) != n.file.sha256]
     if not pending:
         return None, f"nothing new: {len(files)} files in the inbox, all loaded or already requested"
-    keys = partition_keys(pending, bounds)
-    for p in pending:
-        cursor.requested[p.file.relative] = p.file.sha256
-    run_key = hashlib.sha256("\n".join(sorted(f"{p.file.relative}:{p.file.sha256}" for p in pending)).encode()).hexdigest()
+    keys = planning.run_keys(pending, bounds)
+    for n in pending:
+        cursor.requested[n.file.relative] = n.file.sha256
+    run_key = hashlib.sha256("\n".join(sorted(f"{n.file.relative}:{n.file.sha256}" for n in pending)).encode()).hexdigest()
     tags = {**range_tags(keys), "backlinks/files": str(len(pending))}
-    return dg.RunRequest(run_key=run_key, tags=tags), f"{len(pending)} new or changed files, partitions {keys[0]}..{keys[-1]}"
+    request = dg.RunRequest(run_key=run_key, run_config=refresh_run_config(), tags=tags)
+    return request, f"{len(pending)} new or changed files, partitions {keys[0]}..{keys[-1]}"
 
 
 @dg.sensor(
@@ -107,7 +112,7 @@ def inbox_sensor(context: dg.SensorEvaluationContext, warehouse: WarehouseResour
     if busy := busy_reason(paths.warehouse):  # e.g. a `backlinks refresh` by hand: next tick
         return dg.SensorResult(skip_reason=busy, cursor=context.cursor)
     cursor = InboxCursor.parse(context.cursor)
-    request, reason = evaluate_inbox(paths.inbox, paths.warehouse, cursor, Bounds.now())
+    request, reason = evaluate_inbox(paths.inbox, paths.warehouse, cursor, current_bounds())
     context.log.info(reason)
     if request is None:
         return dg.SensorResult(skip_reason=reason, cursor=cursor.dump())

@@ -5,18 +5,20 @@ dbt (min_date / max_date, through the environment: build_args.window_env), and t
 models rebuild only what those dates touch (docs/automation.md, "What a run rebuilds").
 """
 
+from graphlib import TopologicalSorter
+
 import dagster as dg
 from dagster_dbt import dbt_assets
 from pydantic import Field
 
-from dagster_project import generations, progress
+from dagster_project import generations, planning, progress
 from dagster_project import warehouse as wh
-from dagster_project.defs.automation.partitions import SINGLE_RUN, Bounds, snapshot_partitions, window_vars
+from dagster_project.defs.automation.partitions import SINGLE_RUN, current_bounds, snapshot_partitions
 from dagster_project.defs.dbt import parse_ahead
-from dagster_project.defs.dbt.build_args import dbt_build_args, environment, needs_full_refresh, window_env
-from dagster_project.fingerprint import warehouse_fingerprint
+from dagster_project.defs.dbt.build_args import dbt_build_args, environment, window_env
 from dagster_project.defs.dbt.project import DbtCli, dbt_project, translator
 from dagster_project.defs.resources import WarehouseResource
+from dagster_project.fingerprint import warehouse_fingerprint
 from dagster_project.quality import worker
 
 
@@ -38,23 +40,39 @@ class DbtBuildConfig(dg.Config):
 def warehouse_models(
     context: dg.AssetExecutionContext, config: DbtBuildConfig, dbt: DbtCli, warehouse: WarehouseResource
 ):
+    worker.stop()  # the batch checks are done: they run before this step
     window = context.partition_key_range
-    vars = window_vars(window.start, window.end, Bounds.now())
-    # the build copy still holds the published state's audit.refreshes (publish appends to it)
-    full = needs_full_refresh(
-        config.full_refresh,
-        wh.last_config_fingerprint(warehouse.paths.building),
-        warehouse_fingerprint(warehouse.load_config()),
+    paths = warehouse.paths
+    # what this run's landing changed: the build copy's audit against the published one
+    # (the build copy still holds the published state's audit.refreshes: publish appends to it)
+    building = wh.ingest_state(paths.building)
+    changes = planning.landed_changes(wh.ingest_state(paths.warehouse), building)
+    build = planning.dbt_build(config.full_refresh, building.fingerprint, warehouse_fingerprint(warehouse.load_config()), changes)
+    if not build.run:
+        # a rejected file or a copy alone: recorded and published, the models untouched
+        context.log.info(f"dbt build skipped: {build.reason}")
+        progress.emit("models_skipped", reason=build.reason)
+        parse_ahead.cancel(paths.dbt_target)
+        with wh.connect(paths.building) as con:
+            generations.record_build_window(con, planning.NO_WINDOW["min_date"], planning.NO_WINDOW["max_date"], False)
+        # the models stay current for this run's partitions; Dagster wants them in dependency order
+        selected = context.selected_asset_keys
+        deps = context.assets_def.asset_deps
+        for key in TopologicalSorter({k: deps.get(k, set()) & selected for k in selected}).static_order():
+            yield dg.MaterializeResult(asset_key=key, metadata={"dbt": f"not rebuilt: {build.reason}"})
+        return
+    full = build.full_refresh
+    vars = planning.dbt_window(window.start, window.end, current_bounds(), changes.dates)
+    context.log.info(
+        f"dbt build over snapshot dates {vars['min_date']}..{vars['max_date']}" + (f" (full refresh: {build.reason})" if full else "")
     )
-    context.log.info(f"dbt build over snapshot dates {vars['min_date']}..{vars['max_date']}" + (" (full refresh)" if full else ""))
     # raise_on_error=False: a failing data test must surface as a failed asset check (and a
     # non-zero CLI exit), not as a crashed step that hides which tests failed. One target folder
     # per warehouse (artifacts and dbt.log of its last run), not one more per run under dbt/target.
-    parse_ahead.finish(warehouse.paths.dbt_target)  # a first build's parse, run while files landed
-    worker.stop()  # the batch checks are done: they run before this step
+    parse_ahead.finish(paths.dbt_target)  # a first build's parse, run while files landed
     with environment(window_env(vars)):
         invocation = dbt.cli(
-            dbt_build_args(full), context=context, raise_on_error=False, target_path=warehouse.paths.dbt_target
+            dbt_build_args(full), context=context, raise_on_error=False, target_path=paths.dbt_target
         )
     for event in invocation.stream():
         if isinstance(event, dg.Output):
@@ -71,5 +89,5 @@ def warehouse_models(
         )
     # what this build rebuilt: the next refresh brings the file this one replaces up to date
     # by it instead of copying the whole warehouse (generations.py)
-    with wh.connect(warehouse.paths.building) as con:
+    with wh.connect(paths.building) as con:
         generations.record_build_window(con, vars["min_date"], vars["max_date"], full)

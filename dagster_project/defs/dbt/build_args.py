@@ -41,10 +41,3 @@ def environment(values: Mapping[str, str]) -> Iterator[None]:
                 os.environ.pop(name, None)
             else:
                 os.environ[name] = value
-
-
-def needs_full_refresh(requested: bool, last_fingerprint: str | None, fingerprint: str) -> bool:
-    """Rebuild every incremental model from all raw rows when asked, on a warehouse never built
-    (no fingerprint), or when sites.yml or the model code changed since the last publish
-    (fingerprint.warehouse_fingerprint): either one can change any row of any snapshot."""
-    return requested or last_fingerprint != fingerprint

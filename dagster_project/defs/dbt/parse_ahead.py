@@ -42,3 +42,21 @@ def finish(target: Path) -> None:
     invocation = _running.pop(target, None)
     if invocation is not None:
         invocation.wait()
+
+
+def cancel(target: Path) -> None:
+    """Stop the parse started for `target` (a run that builds no model need not wait ~5 s for
+    it) and drop whatever cache it may have half written: the next build parses in full, as a
+    first build would."""
+    invocation = _running.pop(target, None)
+    if invocation is None:
+        return
+    process = invocation.process
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except Exception:  # subprocess.TimeoutExpired: it will not stop politely
+            process.kill()
+            process.wait()
+        (target / PARSE_CACHE).unlink(missing_ok=True)

@@ -1,9 +1,10 @@
 """Land new inbox files into the build copy of the warehouse: raw rows, quarantine, audit, config.
 
 Partitioned by snapshot date (defs/automation/partitions.py): a run over a key range lands the
-new files whose snapshot falls in it. Files already loaded are skipped whatever the range (same
-name and bytes), and the warehouse keeps every row it ever landed, so deleting old exports from
-the inbox loses no history.
+new files whose snapshot falls in it; a refresh (CLI, schedule, sensor: `every_new_file`) lands
+every new file. What is new and which date a file has are planning.py's decisions. Files already
+loaded are skipped whatever the range (same name and bytes), and the warehouse keeps every row it
+ever landed, so deleting old exports from the inbox loses no history.
 """
 
 from pathlib import Path
@@ -11,15 +12,9 @@ from pathlib import Path
 import dagster as dg
 from pydantic import Field
 
-from dagster_project import generations, progress, storage
+from dagster_project import generations, planning, progress, storage
 from dagster_project import warehouse as wh
-from dagster_project.defs.automation.partitions import (
-    SINGLE_RUN,
-    Bounds,
-    snapshot_partitions,
-    window_selector,
-    window_vars,
-)
+from dagster_project.defs.automation.partitions import SINGLE_RUN, current_bounds, snapshot_partitions
 from dagster_project.defs.automation.run_lock import check_landing
 from dagster_project.defs.dbt import parse_ahead
 from dagster_project.defs.dbt.build_args import window_env
@@ -49,6 +44,12 @@ class LandingConfig(dg.Config):
         description="A folder of archived exports to land instead of the inbox (empty: the inbox). "
         "`backlinks backfill --archive DIR` sets it.",
     )
+    every_new_file: bool = Field(
+        default=False,
+        description="Land every new file whatever its snapshot date (a refresh does): the run's partitions "
+        "then only label it, and dbt rebuilds the dates landing actually wrote. Off: only the files of the "
+        "run's partitions (a backfill, a partition materialised from the UI).",
+    )
 
 
 @dg.multi_asset(
@@ -70,8 +71,9 @@ def landed_exports(
     if not folder.is_dir():
         raise dg.Failure(description=f"folder of exports not found: {folder}", allow_retries=False)
     start, end = context.partition_key_range.start, context.partition_key_range.end
+    bounds = current_bounds()
     if context.job_def.executor_def.name in parse_ahead.IN_PROCESS_EXECUTORS:  # the dbt step can wait for it
-        if parse_ahead.start(dbt, paths.dbt_target, window_env(window_vars(start, end, Bounds.now()))):
+        if parse_ahead.start(dbt, paths.dbt_target, window_env(planning.window_vars(start, end, bounds))):
             context.log.info(f"dbt parse started alongside landing (a first build of this warehouse): {paths.dbt_target}")
         worker.start()  # GX imports on the other core while the files land (quality/worker.py)
     settings = warehouse.load_config()
@@ -91,7 +93,10 @@ def landed_exports(
         )
         progress.emit("file", **a)
 
-    report = ingest_inbox(folder, build, settings, on_file=on_file, select=window_selector(start, end, Bounds.now()))
+    def in_run(new: planning.NewFile, landed) -> bool | None:
+        return planning.in_run(new, start, end, bounds, landed.audit["snapshot_date"] if landed else None)
+
+    report = ingest_inbox(folder, build, settings, on_file=on_file, select=None if config.every_new_file else in_run)
     context.log.info(f"partitions {start}..{end} from {folder}: {report.as_metadata()}")
     meta = {**report.as_metadata(), "folder": str(folder), "partitions": f"{start}..{end}"}
     for key in RAW_KEYS:

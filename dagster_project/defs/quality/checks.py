@@ -51,7 +51,7 @@ def _batch_check(kind: str) -> dg.AssetChecksDefinition:
         path, building = batch.source(paths)
         if path is None or not building:
             return dg.AssetCheckResult(passed=True, metadata={"reason": "no refresh in progress: nothing new to validate"})
-        published = wh.loaded_hashes(paths.warehouse)
+        published = wh.ingest_state(paths.warehouse).pairs
         with wh.connect(path, read_only=True) as con:
             files = batch.files(con, kind, published)
         if files.height == 0:
