@@ -10,6 +10,8 @@ The writer never truncates: a file that would break a limit raises `DisavowError
 private public suffix (`x.blogspot.com`) are listed in their own section and never rolled up to
 the platform. Everything here is pure (rows in, text out) except `candidates`, which reads them; the command
 is cli/disavow.py.
+
+Format: docs/export-formats.md#google-disavow-file
 """
 
 from __future__ import annotations

@@ -4,6 +4,8 @@ A ZIP declares each member's sizes in its central directory; a "zip bomb" declar
 a huge uncompressed size behind a tiny compressed one. We refuse archives whose declared sizes
 or ratios are implausible for an export *before* inflating anything, and we still cap the bytes
 actually inflated, because the declared sizes can lie.
+
+Format: docs/export-formats.md#how-a-file-is-recognised
 """
 
 from __future__ import annotations

@@ -4,6 +4,8 @@
 variant is a comma CSV with a UTF-8 BOM. The shared reader handles both; this module only maps
 columns, by name, across the current header and the older (2019-2021) one.
 Referring-domains and anchors exports are aggregates, not links, and are not mapped.
+
+Format: docs/export-formats.md#ahrefs-backlinks
 """
 
 from __future__ import annotations

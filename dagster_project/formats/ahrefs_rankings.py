@@ -8,6 +8,8 @@ Older variants add `SERP features`, `Current paid traffic`, `Previous date`, `Cu
 single-period export says `Position` / `URL`. position = current, previous_position = previous,
 url = Current URL; an empty current position is a keyword the site no longer ranks for (null).
 Without `Current date` the day comes from the file name (`…-organic-keywords-…_YYYY-MM-DD_…`).
+
+Format: docs/export-formats.md#ahrefs-organic-keywords
 """
 
 from __future__ import annotations

@@ -3,6 +3,8 @@
 Entry links are Google redirect wrappers (`https://www.google.com/url?…&url=<target>&…`); they
 are kept as written in `mention_url` — the shared URL canonicaliser unwraps them at landing.
 Titles and content are HTML (`<b>brand</b>`, `&amp;nbsp;`): we keep plain text.
+
+Format: docs/export-formats.md#google-alerts
 """
 
 from __future__ import annotations

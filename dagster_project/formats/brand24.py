@@ -4,6 +4,8 @@ The export is an xlsx with a sheet `Mentions`: row 0 empty, the header on row 1 
 first column (`"",ID,Date,Hrs,Title,Content,Source,Domain,Category,Sentiment,Tags`). `Source`
 is the mention URL, `Date` and `Hrs` are separate cells, sentiment is 1/-1/0 or a word. The same
 table saved as CSV is read by the shared text reader with the same mapping (`BRAND24_CSV`).
+
+Format: docs/export-formats.md#brand24
 """
 
 from __future__ import annotations

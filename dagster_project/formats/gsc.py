@@ -6,6 +6,8 @@ name and any other language by content (`FALLBACK`: a one/two-column table whose
 mostly http(s) URLs and whose second, if any, is mostly dates). The files carry no target URL:
 the property comes from configuration or the inbox folder (the landing step fills `site_hint`),
 and the site's own pages, which GSC lists too, are filtered out downstream.
+
+Format: docs/export-formats.md#google-search-console-links
 """
 
 from __future__ import annotations

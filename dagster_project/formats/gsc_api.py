@@ -6,6 +6,8 @@ the response does not name them, so the dimensions come from a top-level `"dimen
 when the saver kept the request (also `request.dimensions`), else from the keys' content (URL ->
 page, `YYYY-MM-DD` -> date, DESKTOP/MOBILE/TABLET -> device) with the API's usual order for the
 rest: query first, then a 3-letter code -> country.
+
+Format: docs/export-formats.md#google-search-console-api-json
 """
 
 from __future__ import annotations

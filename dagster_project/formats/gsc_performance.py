@@ -13,6 +13,8 @@ Headers, member names, the delimiter and the decimal separator follow the UI lan
 shape (five columns, the fourth `CTR`) and its first column's name; the metrics are positional.
 CTR becomes a 0-1 fraction; zero-impression rows have empty CTR/Position, which stay null.
 Each table is also accepted on its own as a CSV (the `*_TABLE` formats).
+
+Format: docs/export-formats.md#google-search-console-performance
 """
 
 from __future__ import annotations

@@ -4,6 +4,8 @@ Site Explorer UI export with spaced names (`Source Trust Flow`, `Link First Inde
 
 Some rows of real files have the wrong field count and some source URLs contain spaces or `@`:
 the reader quarantines the former; URLs are passed through trimmed for normalise/urls.py.
+
+Format: docs/export-formats.md#majestic-backlinks
 """
 
 from __future__ import annotations

@@ -2,6 +2,8 @@
 
 No verified header exists, so every column is looked up by a list of
 plausible names, most specific first.
+
+Format: docs/export-formats.md#mentioncom
 """
 
 from __future__ import annotations

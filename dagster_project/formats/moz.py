@@ -6,6 +6,8 @@ consecutive rows (kept: deduplication happens in the models). Two headers are kn
 one (`Spam Score`, `Link Equity`, `No Link Equity`, `Only rel=nofollow`, `Only follow`) and an
 older one (`Followable`) - plus hoped-for aliases of the unverified newest one (`Link Type`,
 `First Seen`, `Last Seen`).
+
+Format: docs/export-formats.md#moz-inbound-links
 """
 
 from __future__ import annotations

@@ -4,6 +4,8 @@ Adding a vendor = one module + one import + one entry below. Order matters only 
 formats could claim the same file: container formats (xlsx, zip, XML, JSON) get the first look
 at the raw bytes; then the first table format whose header matches wins, so specific formats go
 before generic ones and content-sniffing fallbacks go last.
+
+Format: docs/export-formats.md#how-a-file-is-recognised
 """
 
 from __future__ import annotations

@@ -4,6 +4,8 @@
 Both are UTF-8 comma CSVs with `true`/`false` (audit files re-saved by Excel say `TRUE`/`FALSE`
 and end with an all-empty row, which the reader quarantines as "empty row"). Analytics exports
 stop at 50,000 rows and are not a random sample.
+
+Format: docs/export-formats.md#semrush-backlinks
 """
 
 from __future__ import annotations

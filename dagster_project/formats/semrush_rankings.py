@@ -14,6 +14,8 @@ Column names carry the tracked target and the day. We unpivot in `to_canonical` 
 route, no preprocess): one output row per keyword x target x day, all sharing the source row's
 row_number (so the quarantine finds the original line by it), position null for `-`, url from
 the `_landing` column, site_hint from the target pattern (`*.domain.com/*` -> `domain.com`).
+
+Format: docs/export-formats.md#semrush-organic-positions, docs/export-formats.md#semrush-position-tracking
 """
 
 from __future__ import annotations

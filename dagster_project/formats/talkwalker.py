@@ -5,6 +5,8 @@ domain_url,root_url,engagement,reach,…,extra_source_attributes.world_data.coun
 `published` is epoch milliseconds (API style) or an ISO timestamp; sentiment is Talkwalker's
 -5..5 score. Twitter results carry no `url` (Talkwalker may not export them): such rows are
 rejected rather than landed without a page.
+
+Format: docs/export-formats.md#talkwalker
 """
 
 from __future__ import annotations

@@ -9,6 +9,8 @@ short row from one with empty trailing fields (`missing_columns="insert"` fills 
 value) and aborts the whole file on a stray quote (`ab"c`, `"q"r`), while pyarrow hands every row
 with the wrong field count to a callback with its original text and keeps going (measured on
 2 cores: see `read_table`).
+
+Format: docs/export-formats.md#how-a-file-is-recognised
 """
 
 from __future__ import annotations

@@ -16,6 +16,8 @@ Canonical host (the contract: lowercase IDNA ASCII, no trailing dot, no port):
 Registrable domain = the Public Suffix List's "private suffix": the public suffix plus one label,
 with the PRIVATE section included (`bestknives.blogspot.com` is its own site) and the default `*`
 rule for unlisted TLDs. The list is the one bundled with `publicsuffixlist` (no network).
+
+Format: docs/export-formats.md#urls-hosts-and-sites
 """
 
 from __future__ import annotations

@@ -17,6 +17,8 @@ A non-null URL that cannot be used gets a null URL/host/domain and a reason in t
 `"<reason>: '<url>'"` with reason one of: `javascript URL`, `unsupported scheme <s>`,
 `relative URL`, `unparseable URL` (no scheme and no dotted host, e.g. `xyz`), `empty host`,
 `invalid port`, `invalid host`. A null or blank URL is not an error (GSC has no target URL).
+
+Format: docs/export-formats.md#urls-hosts-and-sites
 """
 
 from __future__ import annotations

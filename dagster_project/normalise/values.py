@@ -10,6 +10,8 @@ and each further (slower) attempt only sees the values still unparsed. Plain exp
 evaluate every attempt on every value (when/then and coalesce do not short-circuit), which was
 ~3.5 s per million timestamps; the ladder is ~0.1 s when the column is ISO. The ladder runs in
 `map_batches(is_elementwise=True)` on whole Series — still column-wise, never per row.
+
+Format: docs/export-formats.md#values-numbers-booleans-dates
 """
 
 from __future__ import annotations

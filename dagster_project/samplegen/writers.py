@@ -54,7 +54,7 @@ def csv_text(frame: pl.DataFrame, *, header: bool, sep: str = ",", eol: str = "\
     return frame.write_csv(None, separator=sep, line_terminator=eol, quote_style=quote, null_value="", include_header=header)
 
 
-# ---------------------------------------------------------------- Ahrefs (§1)
+# ---------------------------------------- Ahrefs (docs/export-formats.md#ahrefs-backlinks)
 
 AHREFS_HEADER = (
     "Referring page title", "Referring page URL", "Language", "Platform", "Referring page HTTP code", "Domain rating",
@@ -88,7 +88,7 @@ def ahrefs_backlinks(obs: pl.DataFrame, *, utf16: bool = True, iso_dates: bool =
     return ((BOM if header else "") + csv_text(table, header=header)).encode("utf-8")
 
 
-# ---------------------------------------------------------------- Semrush (§2)
+# --------------------------------------- Semrush (docs/export-formats.md#semrush-backlinks)
 
 SEMRUSH_HEADER = (
     "Page ascore", "Source title", "Source url", "Target url", "Anchor", "External links", "Internal links", "Nofollow",
@@ -153,7 +153,7 @@ def semrush_refdomains(obs: pl.DataFrame, *, header: bool = True) -> bytes:
     return csv_text(table, header=header).encode("utf-8")
 
 
-# ---------------------------------------------------------------- Majestic (§3)
+# ------------------------------------- Majestic (docs/export-formats.md#majestic-backlinks)
 
 MAJESTIC_HEADER = (
     "Target URL", "Source URL", "Anchor Text", "Source Crawl Date", "Source First Found Date", "FlagNoFollow",
@@ -184,7 +184,7 @@ def majestic_backlinks(obs: pl.DataFrame, *, header: bool = True, broken_row: st
     return text.encode("utf-8")
 
 
-# ---------------------------------------------------------------- Moz (§4)
+# ----------------------------------------------- Moz (docs/export-formats.md#moz-inbound-links)
 
 MOZ_HEADER = (
     "URL", "Title", "Anchor Text", "Spam Score", "Page Authority", "Domain Authority",
@@ -224,7 +224,7 @@ def moz_inbound_links(obs: pl.DataFrame, *, target: str, export_date: dt.date, d
     return ((moz_preamble(target, export_date, table.height) if header else "") + text).encode("utf-8")
 
 
-# ---------------------------------------------------------------- Google Search Console links (§5)
+# ----------------- Google Search Console links (docs/export-formats.md#google-search-console-links)
 
 GSC_LATEST_HEADERS = {"en": ("Linking page", "Last crawled"), "es": ("Página de enlace", "Último rastreo")}
 GSC_DATE_FORMATS = {"iso": "%Y-%m-%d", "us": "%b %-d, %Y", "dmy": "%d/%m/%Y"}

@@ -1,5 +1,7 @@
 """The five backlink export formats, each on bytes written the way the vendor writes them
-(real headers, encodings and quirks), parsed through the registry as the inbox would."""
+(real headers, encodings and quirks), parsed through the registry as the inbox would.
+
+Formats and quirks: docs/export-formats.md."""
 
 from __future__ import annotations
 
@@ -135,7 +137,7 @@ def test_ahrefs_type_image_and_redirect():
     assert parsed.rows.select("is_image", "is_redirect").rows() == [(True, False), (False, True)]
 
 
-def test_ahrefs_every_row_twice_keeps_both():  # §9.10: dedup belongs to the models
+def test_ahrefs_every_row_twice_keeps_both():  # duplicate rows: dedup belongs to the models
     parsed = _parse(_ahrefs_utf16([_ahrefs_row(), _ahrefs_row()]))
     assert parsed.rows["row_number"].to_list() == [1, 2]
 
@@ -224,7 +226,7 @@ def test_majestic_bulk_flags_metrics_and_topic():
     assert parsed.snapshot_hint == dt.date(2026, 9, 21)
 
 
-def test_majestic_invalid_rows_quarantined_and_odd_urls_kept():  # §9.13
+def test_majestic_invalid_rows_quarantined_and_odd_urls_kept():  # invalid rows, URLs with spaces or @
     data = (
         MAJESTIC_HEADER + "\n"
         "https://knifecraft.co.uk/,http://user@odd.example/a b,x,2026-09-20,2021-03-04,,,,,,,,1,1,1,1,,,,\n"
@@ -257,7 +259,7 @@ MOZ_PREAMBLE = (
 )
 
 
-def test_moz_current_header_after_preamble():  # §9.8
+def test_moz_current_header_after_preamble():  # preamble before the header
     data = (
         MOZ_PREAMBLE
         + "URL,Title,Anchor Text,Spam Score,Page Authority,Domain Authority,Number of Domains Linking to this Page,"

@@ -1,4 +1,6 @@
-"""The shared delimited-text reader (formats/text.py) on bytes written the way vendors write them."""
+"""The shared delimited-text reader (formats/text.py) on bytes written the way vendors write them.
+
+The quirks: docs/export-formats.md#quirks-and-where-they-are-handled."""
 
 from __future__ import annotations
 
@@ -94,8 +96,8 @@ def test_empty_whitespace_and_binary_files_are_rejected(data, message):
 @pytest.mark.parametrize(
     ("raw", "expected"),
     [
-        ("Traffic ", "traffic"),  # §9.2 Ahrefs trailing space
-        ("\ufeffReferring page title", "referring page title"),  # §9.1 BOM glued to the first name
+        ("Traffic ", "traffic"),  # Ahrefs trailing space
+        ("\ufeffReferring page title", "referring page title"),  # BOM glued to the first name
         ('"Source url"', "source url"),
         ("  Number of   Domains\tLinking ", "number of domains linking"),
         ("Only rel=nofollow", "only rel=nofollow"),
@@ -169,12 +171,12 @@ def test_short_all_empty_row_is_an_empty_row_too():
     assert _rejected(_read(b"a,b,c\n1,2,3\n,\n")) == [(2, "empty row")]
 
 
-def test_commas_inside_quoted_urls_and_anchors():  # §9.12
+def test_commas_inside_quoted_urls_and_anchors():
     parsed = _read(b'a,b,c\n"https://x.example/?q=a,b","chef, knife",3\n')
     assert parsed.rows.select("a", "b", "c").rows() == [("https://x.example/?q=a,b", "chef, knife", "3")]
 
 
-def test_multi_line_cell_stays_one_row():  # §9.12
+def test_multi_line_cell_stays_one_row():
     parsed = _read(b'a,b,c\n1,"line one\nline two",3\n4,5,6\n')
     assert parsed.rows["b"].to_list() == ["line one\nline two", "5"]
     assert parsed.rows["row_number"].to_list() == [1, 2]
@@ -189,17 +191,17 @@ def test_raw_lookup_returns_each_asked_row_in_the_order_asked():
     assert parsed.raw_of(pl.Series([], dtype=pl.Int64)).to_list() == []
 
 
-def test_stray_quote_inside_a_field_is_literal():  # §9.13 (Polars would abort the file here)
+def test_stray_quote_inside_a_field_is_literal():  # Polars would abort the file here
     parsed = _read(b'a,b,c\n5" chef knife,2,3\n4,5,6\n')
     assert parsed.rows["a"].to_list() == ['5" chef knife', "4"]
 
 
-def test_url_with_spaces_or_at_passes_through():  # §9.13
+def test_url_with_spaces_or_at_passes_through():  # Majestic
     parsed = _read(b"a,b,c\nhttp://x.example/a b,http://u@y.example/,3\n")
     assert parsed.rows.select("a", "b").rows() == [("http://x.example/a b", "http://u@y.example/")]
 
 
-def test_duplicate_rows_are_all_kept():  # §9.10, deduplication belongs to the models
+def test_duplicate_rows_are_all_kept():  # deduplication belongs to the models
     parsed = _read(b"a,b,c\n1,2,3\n1,2,3\n")
     assert parsed.rows["row_number"].to_list() == [1, 2]
 
@@ -222,13 +224,13 @@ def test_header_only_file_has_no_rows():
     assert parsed.rows.height == 0 and parsed.rejected.height == 0
 
 
-def test_utf16_tsv_all_quoted_crlf():  # §9.1
+def test_utf16_tsv_all_quoted_crlf():  # Ahrefs "for Excel"
     text = '\ufeff"a"\t"b"\t"c"\r\n"x, y"\t"2"\t""\r\n'
     parsed = _read(text.encode("utf-16-le"))
     assert parsed.rows.select("a", "b", "c").rows() == [("x, y", "2", "")]
 
 
-def test_semicolon_file_with_decimal_comma():  # §9.3
+def test_semicolon_file_with_decimal_comma():  # localised GSC
     parsed = _read("a;b;c\n4,2%;11,7;\"10,00 %\"\n".encode())
     assert parsed.rows.select("a", "b", "c").rows() == [("4,2%", "11,7", "10,00 %")]
 

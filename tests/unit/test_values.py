@@ -1,4 +1,6 @@
-"""Vendor value strings -> typed values (normalise/values.py), one real-export quirk per test."""
+"""Vendor value strings -> typed values (normalise/values.py), one real-export quirk per test.
+
+The rules: docs/export-formats.md#values-numbers-booleans-dates."""
 
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ def _apply(expr_builder, raw: list[str | None]) -> list:
     return pl.DataFrame({"s": raw}, schema={"s": pl.String}).select(expr_builder(pl.col("s"))).to_series().to_list()
 
 
-# --- §9.4 thousands separators ---------------------------------------------------------------
+# --- thousands separators --------------------------------------------------------------------
 
 
 def test_quoted_thousands_separators_are_grouping():
@@ -34,7 +36,7 @@ def test_decimal_comma_false_strips_commas():
     assert _apply(lambda e: v.to_float(e, decimal_comma=False), ["14,5", "1,240"]) == [145.0, 1240.0]
 
 
-# --- §9.3 localised numbers ------------------------------------------------------------------
+# --- localised numbers -----------------------------------------------------------------------
 
 
 def test_lone_comma_not_followed_by_three_digits_is_decimal():
@@ -49,7 +51,7 @@ def test_localised_percent_to_fraction():
     assert _apply(v.to_fraction, ["10,00 %", "4,2%", "3.5%"]) == pytest.approx([0.1, 0.042, 0.035])
 
 
-# --- §9.5 percents, abbreviations, ranges, missing ---------------------------------------------
+# --- percents, abbreviations, ranges, missing --------------------------------------------------
 
 
 def test_percent_keeps_its_number_in_to_float():
@@ -81,7 +83,7 @@ def test_fraction_bare_number_above_one_is_percent():
     assert _apply(v.to_fraction, ["35", "0.0353", "1", "-"]) == pytest.approx([0.35, 0.0353, 1.0, None])
 
 
-# --- §9.6 booleans ----------------------------------------------------------------------------
+# --- booleans ---------------------------------------------------------------------------------
 
 
 def test_booleans_in_every_spelling():
@@ -100,7 +102,7 @@ def test_majestic_flag_empty_false_anything_else_true():
     assert _apply(v.flag, ["", None, "  ", "1", "0", "x"]) == [False, False, False, True, True, True]
 
 
-# --- §9.7 dates -------------------------------------------------------------------------------
+# --- dates ------------------------------------------------------------------------------------
 
 D = dt.date(2026, 9, 28)
 

@@ -10,8 +10,8 @@
       partial_match  contains a money keyword
       generic        equals a known generic anchor ("click here", "hier", "leer más", ...)
       other          descriptive text that is none of the above
-    `other` is an addition to the contract's seven classes: descriptive anchors exist and
-    folding them into any named class would distort that class's share. -#}
+    `other` is an addition to the seven practitioner classes (docs/analytics.md#anchor-classes):
+    descriptive anchors exist, and folding them into any named class would distort its share. -#}
 {% macro classify_anchor(anchor, is_image, is_branded, is_exact_match, is_partial_match, is_generic) -%}
     case
         when coalesce({{ is_image }}, false) then 'image'

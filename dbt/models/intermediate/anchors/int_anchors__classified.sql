@@ -1,3 +1,4 @@
+-- Formula: docs/analytics.md#anchor-classes
 -- One row per (site, anchor, image flag) that any observation or any link (its latest anchor
 -- and latest image flag, see int_backlinks__link_attributes) carries, with its anchor class.
 -- Matching is case-, accent-, punctuation- and whitespace-insensitive (normalise_anchor).

@@ -1,3 +1,4 @@
+-- Formula: docs/analytics.md#lost-links
 -- One row per link: when it was first and last seen, which tools reported it, and whether it
 -- is lost. A tool's loss stands unless another tool reported the link live on or after the
 -- lost date (vendor indexes refresh at different times; a same-day live report wins, because

@@ -1,3 +1,4 @@
+-- Formula: docs/analytics.md#lost-links
 -- One row per link per tool: what that tool's snapshots say about the link.
 -- A tool considers a link lost when
 --   * its most recent observation of the link carries the vendor's lost flag

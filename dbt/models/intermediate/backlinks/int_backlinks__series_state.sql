@@ -1,3 +1,4 @@
+-- Formula: docs/analytics.md#lost-links
 -- One row per link per series that can prove absence: a (site, tool, export type) whose exports
 -- are complete listings (not a sample by design: macro sample_only_tools). It holds the last
 -- snapshot of the series that had the link and the first later, complete-enough snapshot of the

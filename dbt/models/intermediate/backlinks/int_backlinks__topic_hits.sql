@@ -1,3 +1,4 @@
+-- Formula: docs/analytics.md#topics
 -- One row per (link, topic cluster) where a keyword of the cluster (sites.yml `topics`) hits one
 -- of the link's texts: the keyword matching of int_referring_domains__topics, done once per link
 -- (macros/topics/assign_topic.sql, topic_hits) so that a referring domain's topic is an

@@ -1,3 +1,4 @@
+-- Formula: docs/analytics.md#unlinked-mentions-and-share-of-voice
 -- One row per (mention page, configured domain whose brand it mentions). A brand's terms are
 -- its terms in sites.yml; a domain without any (competitors have no brand list) gets its first
 -- label instead ("bladeworks.com" -> "bladeworks"). Terms match in the title or the content of

@@ -1,3 +1,4 @@
+-- Formula: docs/analytics.md#unlinked-mentions-and-share-of-voice
 -- One row per mentioned page (mention_url) across every monitoring tool and file: the same
 -- page reported by Brand24 and Talkwalker is one mention with source_tools 'brand24,talkwalker'.
 --   published_at   the earliest any tool reports

@@ -1,3 +1,4 @@
+-- Formula: docs/analytics.md#profile-diversity
 -- The link profile of every site and competitor as it stood at each of its snapshot dates (any
 -- tool's export date for that site), as category distributions: one row per
 -- (site, snapshot, dimension, category) with its weight. A link is live at date D when it was

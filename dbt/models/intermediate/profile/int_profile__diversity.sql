@@ -1,3 +1,4 @@
+-- Formula: docs/analytics.md#profile-diversity
 -- Diversity of every distribution of int_profile__distributions, per (site, snapshot, dimension),
 -- with p_i = weight_i / total weight over the S categories (6 decimals):
 --     entropy           H = -sum p_i ln p_i            (natural log; DuckDB entropy() is base 2)

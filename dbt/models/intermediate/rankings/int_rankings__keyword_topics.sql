@@ -1,3 +1,4 @@
+-- Formula: docs/analytics.md#topics
 -- The topical cluster of every ranking keyword, by the keyword rules referring domains are
 -- assigned with (macros/topics/assign_topic.sql, shared with int_referring_domains__topics), the
 -- keyword being the only field. Keywords no cluster keyword hits (brand queries, much of the

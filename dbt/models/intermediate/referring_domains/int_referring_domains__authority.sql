@@ -1,3 +1,4 @@
+-- Formula: docs/analytics.md#authority
 -- Cross-tool consensus authority, 0-100, per referring domain. Vendor scores are not comparable
 -- (Ahrefs DR, Moz DA, Majestic TF, Semrush Authority Score each have their own scale and
 -- distribution), so each is first turned into a percentile WITHIN ITS TOOL over every referring

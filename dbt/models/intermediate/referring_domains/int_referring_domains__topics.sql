@@ -1,3 +1,4 @@
+-- Formula: docs/analytics.md#topics
 -- One row per referring domain: its topic among the clusters configured in sites.yml `topics`.
 -- Every link of the domain (to any site) scores each cluster by the fields where one of the
 -- cluster's keywords appears (int_backlinks__topic_hits: fields, weights, matching). A field

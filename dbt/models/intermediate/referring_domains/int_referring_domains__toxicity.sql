@@ -1,3 +1,4 @@
+-- Formula: docs/analytics.md#toxicity-and-disavow
 -- One row per referring domain: a 0-100 toxicity score with a human-readable reason per signal.
 -- Each signal that fires adds the points of its row in the seed `toxicity_signals`; the score
 -- is the sum, capped at 100. Thresholds come from sites.yml (config.Thresholds). Signals use

@@ -1,3 +1,4 @@
+-- Formula: docs/analytics.md#link-velocity
 -- New and lost referring domains per site per period, on a gap-free period spine (a period
 -- without events is a 0, which the robust z-score needs), for two grains:
 --   week  Monday-based weeks; every dated event (vendor or snapshot basis)

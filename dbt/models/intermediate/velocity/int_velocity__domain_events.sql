@@ -1,3 +1,4 @@
+-- Formula: docs/analytics.md#link-velocity
 -- One row per (site, referring domain): when it started and, if it did, stopped linking, and how
 -- precisely each date is known:
 --   first_seen_basis  vendor    a tool's own first-seen date (day precision)

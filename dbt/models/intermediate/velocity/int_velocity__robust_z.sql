@@ -1,3 +1,4 @@
+-- Formula: docs/analytics.md#link-velocity
 -- Modified z-score (Iglewicz-Hoaglin) of each period's new and (tool-dated) lost referring domains against
 -- the trailing window of the same site and grain (the periods before it, not itself):
 --     M = 0.6745 * (x - median) / MAD                      when MAD > 0

@@ -1,3 +1,4 @@
+-- Formula: docs/analytics.md#competitor-gaps
 -- Link intersect, as the tools define it: every referring domain with a live link to at least
 -- one competitor and no live link to the configured site, with the competitors it links to,
 -- its authority, topic, toxicity and whether its links are followed, and an opportunity score:

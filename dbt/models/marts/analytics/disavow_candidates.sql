@@ -1,3 +1,4 @@
+-- Formula: docs/analytics.md#toxicity-and-disavow
 -- What `backlinks disavow` writes: the referring domains of the configured site that are clear
 -- toxicity cases, one entry each, with the reasons. Conservative by design (Google ignores most
 -- spam; disavow is for paid links and manual actions): a domain needs toxicity_score >=

@@ -1,3 +1,4 @@
+-- Formula: docs/analytics.md#link-velocity
 -- New, lost and net referring domains per site per week (Monday-based; every dated event), with the modified
 -- z-score of new referring domains over the trailing window and spike flags (see
 -- int_velocity__robust_z; thresholds in sites.yml).

@@ -1,3 +1,4 @@
+-- Formula: docs/analytics.md#profile-diversity
 -- One row per (site_domain, snapshot_date): how diverse each site's and competitor's link
 -- profile was at each of its snapshot dates, side by side. Diversity measures come from
 -- int_profile__diversity (natural-log Shannon entropy, evenness, effective number, Simpson,

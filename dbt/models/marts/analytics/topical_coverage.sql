@@ -1,3 +1,4 @@
+-- Formula: docs/analytics.md#topics
 -- One row per (site_domain, topic): how many of a site's live referring domains are about each
 -- topic, and how that share compares with the other configured domains: for the site, the
 -- median over the competitors; for a competitor, over the other competitors and the site.

@@ -1,3 +1,4 @@
+-- Formula: docs/analytics.md#unlinked-mentions-and-share-of-voice
 -- Share of voice: for every week and source type with at least one brand mention, one row per
 -- configured brand (the site and each competitor, zeros included) with its mentions and its
 -- share of that week's mentions of all brands.

@@ -1,3 +1,4 @@
+-- Formula: docs/analytics.md#unlinked-mentions-and-share-of-voice
 -- The outreach list: one row per page mentioning the configured site's brand (role 'site') on a
 -- domain with NO live link to the site. Pages are already merged across monitoring tools
 -- (int_mentions__deduplicated); brand matching is int_mentions__brand_matches. Pages on the

@@ -1,3 +1,4 @@
+-- Formula: docs/analytics.md#links-vs-rankings
 -- Did links move rankings? One row per landing page and ISO week: the live referring domains
 -- pointing at the page next to its positions and clicks, from links_vs_rankings_max_lag_weeks
 -- (sites.yml thresholds, default 8) weeks before the page's first ranking observation to its last.

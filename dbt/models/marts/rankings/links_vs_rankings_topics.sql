@@ -1,3 +1,4 @@
+-- Formula: docs/analytics.md#links-vs-rankings
 -- "Links in a topic" next to "rankings in a topic": one row per (site, configured topic, ISO
 -- week), from links_vs_rankings_max_lag_weeks weeks before the topic's first ranking
 -- observation to its last (thresholds from sites.yml: stg_config__thresholds).
