@@ -40,22 +40,9 @@ competitor_count as (
     where site_role = 'competitor'
 ),
 
--- per referring domain, its live links to competitors (dim_referring_domains: one row per
--- site and referring domain, so no pass over every link)
+-- per referring domain, the competitors it links to live (one model answers this for the marts)
 competitor_referrers as (
-    select
-        referring_domains.source_domain,
-        count(*) as competitors_linked,
-        {{ string_agg_distinct_sorted('referring_domains.site_domain') }} as competitor_domains,
-        sum(referring_domains.live_links) as links_to_competitors,
-        sum(referring_domains.live_follow_links) as followed_links_to_competitors
-    from referring_domains
-    inner join sites
-        on
-            referring_domains.site_domain = sites.site_domain
-            and sites.site_role = 'competitor'
-    where referring_domains.live_links > 0
-    group by referring_domains.source_domain
+    select * from {{ ref('int_referring_domains__competitor_links') }}
 ),
 
 -- authority, topic, toxicity and platform kind describe the referring domain (equal on every

@@ -51,17 +51,12 @@ domain_authority as (
     group by source_domain
 ),
 
+-- the competitors a mentioning domain links to live (one model answers this for the marts)
 competitor_referrers as (
     select
-        referring_domains.source_domain,
-        {{ string_agg_distinct_sorted('referring_domains.site_domain') }} as competitor_domains_linked
-    from referring_domains
-    inner join sites
-        on referring_domains.site_domain = sites.site_domain
-    where
-        sites.site_role = 'competitor'
-        and referring_domains.live_links > 0
-    group by referring_domains.source_domain
+        source_domain,
+        competitor_domains as competitor_domains_linked
+    from {{ ref('int_referring_domains__competitor_links') }}
 ),
 
 unlinked as (
