@@ -83,6 +83,7 @@ SAMPLE_REFRESH_MODULES = frozenset(
         "test_export_report",
         "test_refresh_e2e",
         "test_refresh_lock",
+        "test_summary_output",
     )
 )
 

@@ -19,7 +19,8 @@ from dagster_project.fingerprint import warehouse_fingerprint
 @common.inbox_option
 @click.option("--force", is_flag=True, help="Rebuild the models even when nothing in the inbox or config changed.")
 @common.wait_option
-def command(config_path, warehouse_path, inbox, force, wait) -> None:
+@common.verbose_option
+def command(config_path, warehouse_path, inbox, force, wait, verbose) -> None:
     """Ingest every new export in the inbox, rebuild the models, run every check, print a summary."""
     paths = common.resolve(config_path, inbox, warehouse_path, need_inbox=True)
     config = load_config(paths.config)
@@ -31,14 +32,14 @@ def command(config_path, warehouse_path, inbox, force, wait) -> None:
     # refresh replaces atomically (a reader sees the old file or the new one, never a half-built
     # one), so it is right while another refresh runs — and a user asking "anything new?" is not
     # told "busy". Only a refresh that will write takes the lock.
-    plan = _nothing_to_do(paths, config, force)
+    plan = _nothing_to_do(paths, config, force, verbose)
     with common.writer_lock(paths, "backlinks refresh", wait) as waited:
         if waited:  # the refresh we waited for may have landed these very files
-            plan = _nothing_to_do(paths, config, force)
+            plan = _nothing_to_do(paths, config, force, verbose)
         console.print(f"[bold]Landing exports[/]: {len(plan.new)} new, {len(plan.duplicates)} duplicate, {len(plan.unchanged)} unchanged")
         rejected: list[tuple[str, str]] = []
         busy: list[str] = []  # a read-write client took the warehouse during the run
-        printer = output.file_listener(output.ProgressPrinter(), rejected)
+        printer = output.file_listener(output.ProgressPrinter(files_total=len(plan.new)), rejected)
 
         def listener(event: str, data: dict) -> None:
             if event == "busy":
@@ -51,18 +52,18 @@ def command(config_path, warehouse_path, inbox, force, wait) -> None:
         outcome = run_refresh_job(progress_listener=listener, **refresh_run_kwargs(plan.new, paths.warehouse))
     console.print()
     if not busy:  # else another process may hold the file: the error says what happened
-        output.render_summary(paths.warehouse)
+        output.render_summary(paths.warehouse, verbose)
     code = output.report_outcome(outcome, rejected)
     sys.exit(common.EXIT_BUSY if busy else code)
 
 
-def _nothing_to_do(paths, config, force: bool) -> inbox_mod.Plan:
+def _nothing_to_do(paths, config, force: bool, verbose: bool) -> inbox_mod.Plan:
     """The inbox's plan against the published warehouse; with nothing to do, say so and exit 0."""
     plan = inbox_mod.plan(inbox_mod.scan(paths.inbox), wh.loaded_hashes(paths.warehouse))
     unchanged_config = wh.last_config_fingerprint(paths.warehouse) == warehouse_fingerprint(config)
     if plan.is_empty and unchanged_config and not force:
         # Starting Dagster and dbt costs tens of seconds; with nothing new there is nothing to do.
         common.console.print(f"Nothing new: {len(plan.unchanged)} files already loaded, config and models unchanged.\n")
-        output.render_summary(paths.warehouse)
+        output.render_summary(paths.warehouse, verbose)
         sys.exit(common.EXIT_OK)
     return plan
