@@ -23,5 +23,10 @@ def command(config_path, warehouse_path, verbose) -> None:
         output.render_summary(paths.warehouse, verbose)
     except duckdb.Error as exc:  # e.g. another process holds the file read-write
         reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        busy = "lock" in reason.lower()
-        common.fail(f"cannot read {paths.warehouse}: {reason}", common.EXIT_BUSY if busy else common.EXIT_PROBLEMS)
+        if "lock" in reason.lower():
+            common.fail(
+                f"{paths.warehouse} is held read-write by another process: close it or open it read-only, "
+                f"then run again ({reason})",
+                common.EXIT_BUSY,
+            )
+        common.fail(f"cannot read {paths.warehouse}: {reason}", common.EXIT_PROBLEMS)

@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import io
 import re
+import shutil
+import subprocess
+import sys
 
 import pytest
 from rich.cells import cell_len
@@ -138,3 +141,22 @@ def test_backlinks_summary_prints_the_published_warehouse(sample_refresh, tmp_pa
     assert lines == rendered(sample_refresh.warehouse)
     missing = run_cli("summary", "--warehouse", str(tmp_path / "none.duckdb"))
     assert missing.returncode == 2 and "no warehouse at" in missing.stderr and "Traceback" not in missing.stderr
+
+
+def test_backlinks_summary_while_a_client_holds_the_warehouse_read_write_is_one_line_exit_3(sample_refresh, tmp_path):
+    held = tmp_path / "held.duckdb"
+    shutil.copy(sample_refresh.warehouse, held)
+    client = subprocess.Popen(
+        [sys.executable, "-c", "import duckdb, sys; c = duckdb.connect(sys.argv[1]); print('open', flush=True); sys.stdin.read()",
+         str(held)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        assert client.stdout.readline().strip() == "open"
+        proc = run_cli("summary", "--warehouse", str(held))
+    finally:
+        client.communicate("", timeout=60)
+    assert proc.returncode == 3, proc.stdout + proc.stderr
+    assert len(proc.stderr.splitlines()) == 1 and "held read-write by another process" in proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert run_cli("summary", "--warehouse", str(held)).returncode == 0  # once it lets go
