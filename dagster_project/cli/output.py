@@ -56,7 +56,7 @@ def _bar(console: Console) -> Progress:
         BarColumn(bar_width=30),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
-        TextColumn("[dim]{task.fields[current]}[/]"),
+        TextColumn("{task.fields[current]}", style="dim", markup=False),  # a file name is not markup
         console=console,
         transient=True,  # the final tally line replaces it
         # the job's own output is redirected to the run log: a bar must not take stdout back

@@ -181,14 +181,15 @@ def test_landing_many_files_on_a_terminal_is_a_bar_and_a_line_per_problem():
     printer = output.ProgressPrinter(files_total=60, console=console, live=True)
     for i in range(60):
         status = "rejected" if i in (7, 41) else "loaded"
-        printer("file", {"file_name": f"export-{i}.csv", "status": status, "rows_read": 5,
+        printer("file", {"file_name": f"export-{i}.csv" if i != 59 else "[/]export [bold]59.csv", "status": status, "rows_read": 5,
                          "rows_loaded": 0 if status == "rejected" else 5, "rows_quarantined": 1 if i == 9 else 0,
                          "detected_format": "moz_inbound_links", "error": "bad header" if status == "rejected" else None})
     assert printer._landing is None  # every file landed: the bar is done
     out = buffer.getvalue()
     assert "rejected export-7.csv" in out and "rejected export-41.csv" in out and "export-9.csv" in out
     assert "loaded export-3.csv" not in out  # a clean file only moves the bar
-    assert "58 loaded, 2 rejected" in out
+    assert "60 files: 58 loaded, 2 rejected" in out
+    assert "[/]export [bold]59.csv" in out  # a name in the bar is text, never markup
 
 
 def test_landing_a_few_files_on_a_terminal_keeps_a_line_per_file():
