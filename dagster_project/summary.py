@@ -1,7 +1,11 @@
-"""What a person reads after a refresh: facts queried from the published warehouse.
+"""What a person reads after a refresh (and from `backlinks summary`): facts queried from the
+published warehouse.
 
 Each section is a small query over a table that may not exist yet in an older warehouse, so a
-missing table skips its section instead of failing the summary.
+missing table skips its section instead of failing the summary. The default summary is what a
+strategist reads first (the headline numbers of the site against its competitors, the top gaps
+and leads, topic gaps, disavow, warnings): sections with `brief_rows`, cut to that many rows and
+to their `brief_columns`. `--verbose` shows every section, every row and every column.
 """
 
 from __future__ import annotations
@@ -20,11 +24,32 @@ class Section:
     columns: list[str]
     rows: list[tuple]
     note: str | None = None
+    brief_rows: int | None = None  # rows shown by default; None: the section is shown with --verbose only
+    brief_columns: list[str] | None = None  # columns shown by default (None: all)
+    total: int | None = None  # rows in all, when the section shows the top ones ("5 of 17 …")
+    total_label: str = "rows"
+
+    def heading(self, shown: int) -> str:
+        """The title, with how many of how many rows are shown when not all are."""
+        total = self.total if self.total is not None else len(self.rows)
+        return f"{self.title} ({shown} of {total:,} {self.total_label})" if shown < total else self.title
 
 
 @dataclass
 class Summary:
     sections: list[Section] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Spec:
+    title: str
+    needs: list[str]
+    sql: str
+    note: str | None = None
+    brief_rows: int | None = None
+    brief_columns: list[str] | None = None
+    total_sql: str | None = None  # how many rows the section's top-N is taken from
+    total_label: str = "rows"
 
 
 def _table_exists(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
@@ -35,49 +60,68 @@ def _table_exists(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bo
     )
 
 
-def _section(con, title: str, needs: list[str], sql: str, note: str | None = None) -> Section | None:
-    if not all(_table_exists(con, *name.split(".")) for name in needs):
+def _section(con, spec: Spec) -> Section | None:
+    if not all(_table_exists(con, *name.split(".")) for name in spec.needs):
         return None
-    result = con.sql(sql)
-    return Section(title, list(result.columns), result.fetchall(), note)
+    result = con.sql(spec.sql)
+    columns, rows = list(result.columns), result.fetchall()
+    total = con.sql(spec.total_sql).fetchall()[0][0] if spec.total_sql else None
+    return Section(spec.title, columns, rows, spec.note, spec.brief_rows, spec.brief_columns, total, spec.total_label)
 
 
-SECTIONS: list[tuple[str, list[str], str, str | None]] = [
-    (
-        "Files",
-        ["audit.ingest_files"],
-        """
-        select status, count(*) as files, coalesce(sum(rows_read), 0) as rows_read,
-               coalesce(sum(rows_loaded), 0) as rows_loaded, coalesce(sum(rows_quarantined), 0) as rows_quarantined
-        from audit.ingest_files group by status order by status
-        """,
-        "quarantined rows: select * from audit.quarantine",
-    ),
-    (
-        "Rejected files",
-        ["audit.ingest_files"],
-        "select file_name, error from audit.ingest_files where status = 'rejected' order by file_name limit 20",
-        None,
-    ),
-    (
+SECTIONS: list[Spec] = [
+    Spec(
+        # The headline: each site's referring domains at its latest snapshot against the one
+        # before (site first, then the competitors). new/lost count the referring domains first
+        # seen / lost after the previous snapshot, as the HTML report's "what changed" does.
         "Link profiles",
-        ["marts.fct_backlinks", "marts.dim_referring_domains"],
+        ["marts.profile_diversity", "marts.dim_referring_domains"],
         """
-        with links as (
-            select site_domain, count(*) as links, count(*) filter (where not is_lost) as live_links
-            from marts.fct_backlinks group by site_domain
-        ), domains as (
-            select site_domain, count(*) as referring_domains,
-                   count(*) filter (where live_links > 0) as live_referring_domains
-            from marts.dim_referring_domains group by site_domain
+        with snapshots as (
+            select site_domain, site_role, snapshot_date, referring_domains, live_links,
+                   row_number() over (partition by site_domain order by snapshot_date desc) as age
+            from marts.profile_diversity
+        ), latest as (
+            select * from snapshots where age = 1
+        ), previous as (
+            select * from snapshots where age = 2
+        ), changes as (
+            select d.site_domain,
+                   count(*) filter (where d.first_seen > p.snapshot_date) as new,
+                   count(*) filter (where d.lost_at > p.snapshot_date) as lost
+            from marts.dim_referring_domains d join previous p using (site_domain)
+            group by d.site_domain
         )
-        select l.site_domain, l.links, l.live_links, d.referring_domains, d.live_referring_domains
-        from links l left join domains d using (site_domain)
-        order by l.links desc
+        select l.site_domain, l.site_role as role, l.snapshot_date as snapshot, l.referring_domains as ref_domains,
+               case when p.snapshot_date is not null then printf('%+d', l.referring_domains - p.referring_domains) end
+                   as change,
+               case when p.snapshot_date is not null then coalesce(c.new, 0) end as new,
+               case when p.snapshot_date is not null then coalesce(c.lost, 0) end as lost,
+               l.live_links, p.snapshot_date as previous_snapshot
+        from latest l left join previous p using (site_domain) left join changes c using (site_domain)
+        order by l.site_role = 'site' desc, l.referring_domains desc, l.site_domain
         """,
-        None,
+        "at each site's latest snapshot; change, new, lost: referring domains since its previous one",
+        brief_rows=6,
+        brief_columns=["site_domain", "role", "snapshot", "ref_domains", "change", "new", "lost"],
     ),
-    (
+    Spec(
+        "Top competitor gaps",
+        ["marts.competitor_gaps"],
+        """
+        select opportunity_rank as rank, source_domain, round(authority, 1) as authority, topic,
+               round(opportunity_score, 1) as score, links_to_competitors as links, competitor_domains
+        from marts.competitor_gaps
+        where is_opportunity
+        order by opportunity_rank
+        limit 10
+        """,
+        "links: its live links to competitors; every gap and why: select * from marts.competitor_gaps",
+        brief_rows=5,
+        total_sql="select count(*) from marts.competitor_gaps where is_opportunity",
+        total_label="opportunities",
+    ),
+    Spec(
         "Top unlinked-mention leads",
         ["marts.unlinked_mentions"],
         """
@@ -87,9 +131,57 @@ SECTIONS: list[tuple[str, list[str], str, str | None]] = [
         where lead_rank <= 10
         order by site_domain, lead_rank
         """,
-        "pages mentioning the brand on domains with no live link; all: select * from marts.unlinked_mentions",
+        "pages naming the brand on domains with no live link; all: select * from marts.unlinked_mentions",
+        brief_rows=5,
+        brief_columns=["rank", "mention_domain", "authority", "links_competitor", "mention_url"],
+        total_sql="select count(*) from marts.unlinked_mentions",
+        total_label="leads",
     ),
-    (
+    Spec(
+        "Topic gaps (the site's share vs the competitors' median)",
+        ["marts.topical_coverage"],
+        """
+        select topic, referring_domains, round(share, 3) as share,
+               round(competitor_median_share, 3) as competitor_median_share, round(coverage_gap, 3) as gap
+        from marts.topical_coverage
+        where site_role = 'site' and is_under_covered
+        order by coverage_gap desc
+        """,
+        "every topic and site: select * from marts.topical_coverage",
+        brief_rows=5,
+        total_label="topics",
+    ),
+    Spec(
+        "Disavow candidates",
+        ["marts.disavow_candidates"],
+        """
+        select count(*) as entries, count(*) filter (where entry_type = 'domain') as domains,
+               count(*) filter (where entry_type = 'url') as urls,
+               min(toxicity_score) as min_toxicity, count(*) filter (where seen_by_google) as seen_by_google
+        from marts.disavow_candidates
+        """,
+        "review, then write the file: backlinks disavow --out disavow.txt [--previous last-upload.txt]",
+        brief_rows=1,
+    ),
+    # --- with --verbose only: the detail behind the warnings
+    Spec(
+        "Files",
+        ["audit.ingest_files"],
+        """
+        select status, count(*) as files, coalesce(sum(rows_read), 0) as rows_read,
+               coalesce(sum(rows_loaded), 0) as rows_loaded, coalesce(sum(rows_quarantined), 0) as rows_quarantined
+        from audit.ingest_files group by status order by status
+        """,
+        "quarantined rows: select * from audit.quarantine",
+    ),
+    Spec(
+        "Rejected files",
+        ["audit.ingest_files"],
+        "select file_name, error from audit.ingest_files where status = 'rejected' order by file_name limit 20",
+        total_sql="select count(*) from audit.ingest_files where status = 'rejected'",
+        total_label="files",
+    ),
+    Spec(
         "Topics where links and rankings diverge",
         ["marts.links_vs_rankings_topics"],
         """
@@ -102,12 +194,7 @@ SECTIONS: list[tuple[str, list[str], str, str | None]] = [
         """,
         "latest week per topic; history: select * from marts.links_vs_rankings_topics",
     ),
-]
-
-
-# The link-intelligence marts' headlines (diversity, velocity spikes, gaps, topics, disavow).
-SECTIONS += [
-    (
+    Spec(
         "Link profile diversity (latest snapshot)",
         ["marts.profile_diversity"],
         """
@@ -121,7 +208,7 @@ SECTIONS += [
         """,
         "every snapshot and share: select * from marts.profile_diversity",
     ),
-    (
+    Spec(
         "Link velocity spikes (weekly)",
         ["marts.link_velocity"],
         """
@@ -135,54 +222,92 @@ SECTIONS += [
         limit 10
         """,
         "every week: select * from marts.link_velocity (days: marts.link_velocity_daily)",
+        total_sql="select count(*) from marts.link_velocity where is_spike or is_loss_spike",
+        total_label="spikes",
+    ),
+]
+
+# What deserves a look, one line each, from whichever of these tables the warehouse has: the
+# file-level problems first, then per site (the site before its competitors).
+WARNINGS: list[tuple[list[str], str]] = [
+    (
+        ["audit.ingest_files"],
+        """
+        select 'rejected files', null, count(*) || ' files: select file_name, error from audit.ingest_files'
+               || ' where status = ''rejected'''
+        from audit.ingest_files where status = 'rejected' having count(*) > 0
+        """,
     ),
     (
-        "Top competitor gaps",
-        ["marts.competitor_gaps"],
+        ["audit.ingest_files"],
         """
-        select opportunity_rank as rank, source_domain, competitors_linked, competitor_domains,
-               round(authority, 1) as authority, topic, round(opportunity_score, 1) as score,
-               count(*) over () as opportunities
-        from marts.competitor_gaps
-        where is_opportunity
-        order by opportunity_rank
-        limit 10
+        select 'quarantined rows', null,
+               sum(rows_quarantined) || ' rows in ' || count(*) || ' files: select * from audit.quarantine'
+        from audit.ingest_files where rows_quarantined > 0 having count(*) > 0
         """,
-        "all gaps and why some are left out: select * from marts.competitor_gaps order by opportunity_score desc",
     ),
     (
-        "Topic gaps (the site's share vs the competitors' median)",
-        ["marts.topical_coverage"],
+        ["marts.profile_diversity"],
         """
-        select topic, referring_domains, round(share, 3) as share,
-               round(competitor_median_share, 3) as competitor_median_share, round(coverage_gap, 3) as gap
-        from marts.topical_coverage
-        where site_role = 'site' and is_under_covered
-        order by coverage_gap desc
+        select 'profile health', site_domain, health_flags
+        from marts.profile_diversity
+        where is_latest_snapshot and health_flags is not null
+        order by site_role = 'site' desc, site_domain
         """,
-        "every topic and site: select * from marts.topical_coverage",
     ),
     (
-        "Disavow candidates",
-        ["marts.disavow_candidates"],
+        ["marts.link_velocity"],
         """
-        select count(*) as entries, count(*) filter (where entry_type = 'domain') as domains,
-               count(*) filter (where entry_type = 'url') as urls,
-               min(toxicity_score) as min_toxicity, count(*) filter (where seen_by_google) as seen_by_google
-        from marts.disavow_candidates
+        select 'link spike', site_domain,
+               'week of ' || period_start || ': '
+               || case when is_spike then new_referring_domains || ' new referring domains (usually '
+                                          || coalesce(printf('%g', new_trailing_median), '?') || ')'
+                       else lost_referring_domains || ' lost referring domains' end
+        from marts.link_velocity
+        where is_spike or is_loss_spike
+        qualify row_number() over (partition by site_domain order by period_start desc) = 1
+        order by site_role = 'site' desc, site_domain
         """,
-        "review, then write the file: backlinks disavow --out disavow.txt [--previous last-upload.txt]",
+    ),
+    (
+        ["marts.links_vs_rankings_topics"],
+        """
+        select 'links vs rankings', site_domain, topic || ': ' || replace(replace(divergence, '_links_', ' links, '), '_', ' ')
+        from marts.links_vs_rankings_topics
+        where is_latest_week and is_diverging
+        order by site_domain, topic
+        """,
     ),
 ]
 
 
+def _warnings(con) -> Section:
+    rows: list[tuple] = []
+    for needs, sql in WARNINGS:
+        if all(_table_exists(con, *name.split(".")) for name in needs):
+            rows += con.sql(sql).fetchall()
+    return Section(
+        "Warnings",
+        ["warning", "site_domain", "detail"],
+        rows,
+        brief_rows=6,
+        total_label="warnings",
+    )
+
+
 def build_summary(warehouse_path: Path) -> Summary:
+    """Every section with rows (the renderer decides what the default summary shows)."""
     summary = Summary()
     if not Path(warehouse_path).exists():
         return summary
     with wh.connect(warehouse_path, read_only=True) as con:
-        for title, needs, sql, note in SECTIONS:
-            section = _section(con, title, needs, sql, note)
+        for spec in SECTIONS:
+            section = _section(con, spec)
             if section is not None and section.rows:
                 summary.sections.append(section)
+        warnings = _warnings(con)
+        if warnings.rows:
+            # after the headline sections, before the verbose-only detail
+            at = next((i for i, s in enumerate(summary.sections) if s.brief_rows is None), len(summary.sections))
+            summary.sections.insert(at, warnings)
     return summary

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import click
 
-from dagster_project.cli import backfill, disavow, export, refresh, report
+from dagster_project.cli import backfill, disavow, export, refresh, report, summary
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -15,5 +15,5 @@ def main() -> None:
     """Backlink Warehouse: backlink, mention and ranking exports in; modelled, checked tables out."""
 
 
-for _module in (refresh, backfill, disavow, export, report):
+for _module in (refresh, backfill, disavow, export, report, summary):
     main.add_command(_module.command)

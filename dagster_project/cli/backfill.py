@@ -35,7 +35,8 @@ from dagster_project.cli.job import run_refresh_job
 @common.inbox_option
 @click.option("--full-refresh", is_flag=True, help="Rebuild the incremental models over every snapshot, not just the range.")
 @common.wait_option
-def command(date_from, date_to, archive, config_path, warehouse_path, inbox, full_refresh, wait) -> None:
+@common.verbose_option
+def command(date_from, date_to, archive, config_path, warehouse_path, inbox, full_refresh, wait, verbose) -> None:
     """Land archived exports of the snapshot weeks holding FROM..TO and rebuild history, in one run."""
     paths = common.resolve(config_path, inbox, warehouse_path, need_inbox=archive is None)
     folder = archive.expanduser().resolve() if archive else paths.inbox
@@ -92,5 +93,5 @@ def command(date_from, date_to, archive, config_path, warehouse_path, inbox, ful
             console.print(f"  {day}  {files:>4}  {rows_loaded:>10,}  {bad:>3}  {observations:>10,}")
         total = [sum(r[i] for r in rows) for i in range(1, 5)]
         console.print(f"  {'total':<10}  {total[0]:>4}  {total[1]:>10,}  {total[2]:>3}  {total[3]:>10,}\n")
-    output.render_summary(paths.warehouse)
+    output.render_summary(paths.warehouse, verbose)
     sys.exit(output.report_outcome(outcome, rejected))

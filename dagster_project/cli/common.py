@@ -50,6 +50,11 @@ wait_option = click.option(
 )
 
 
+verbose_option = click.option(
+    "--verbose", "-v", is_flag=True, help="Print the whole summary: every section, row and column."
+)
+
+
 def paths_options(func):
     """--config and --warehouse: every command takes both."""
     return config_option(warehouse_option(func))

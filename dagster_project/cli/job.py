@@ -51,6 +51,8 @@ def run_refresh_job(job_name: str = "refresh", progress_listener=None, **execute
             ended = time.perf_counter()
     finally:
         unsubscribe()
+        if progress_listener:  # the run is over, even a crashed one: no live bar may stay on screen
+            progress_listener("run_finished", {})
     outcome = RunOutcome(success=result.success, started_at=started, ended_at=ended)
     for stats in instance.get_run_step_stats(result.run_id):
         if stats.start_time and stats.end_time:

@@ -25,7 +25,8 @@ from dagster_project.fingerprint import warehouse_fingerprint
 @common.inbox_option
 @click.option("--force", is_flag=True, help="Rebuild every model from all landed rows, even when nothing changed.")
 @common.wait_option
-def command(config_path, warehouse_path, inbox, force, wait) -> None:
+@common.verbose_option
+def command(config_path, warehouse_path, inbox, force, wait, verbose) -> None:
     """Ingest every new export in the inbox, rebuild the models, run every check, print a summary."""
     paths = common.resolve(config_path, inbox, warehouse_path, need_inbox=True)
     config = load_config(paths.config)
@@ -37,15 +38,15 @@ def command(config_path, warehouse_path, inbox, force, wait) -> None:
     # refresh replaces atomically (a reader sees the old file or the new one, never a half-built
     # one), so it is right while another refresh runs — and a user asking "anything new?" is not
     # told "busy". Only a refresh that will write takes the lock.
-    plan, decision = _plan_or_exit(paths, config, force)
+    plan, decision = _plan_or_exit(paths, config, force, verbose)
     with common.writer_lock(paths, "backlinks refresh", wait) as waited:
         if waited:  # the refresh we waited for may have landed these very files
-            plan, decision = _plan_or_exit(paths, config, force)
+            plan, decision = _plan_or_exit(paths, config, force, verbose)
         console.print(f"[bold]Landing exports[/]: {len(plan.new)} new, {len(plan.duplicates)} duplicate, {len(plan.unchanged)} unchanged")
         rejected: list[tuple[str, str]] = []
         loaded: list[str] = []
         busy: list[str] = []  # a read-write client took the warehouse during the run
-        printer = output.file_listener(output.ProgressPrinter(), rejected)
+        printer = output.file_listener(output.ProgressPrinter(files_total=len(plan.new)), rejected)
 
         def listener(event: str, data: dict) -> None:
             if event == "file" and data["status"] == "loaded":
@@ -72,11 +73,11 @@ def command(config_path, warehouse_path, inbox, force, wait) -> None:
             f"[yellow]Nothing loadable[/] in {escape(str(paths.inbox))}: "
             f"{len(rejected)} new files rejected (named below).\n"
         )
-    output.render_summary(paths.warehouse)
+    output.render_summary(paths.warehouse, verbose)
     sys.exit(output.report_outcome(outcome, rejected))
 
 
-def _plan_or_exit(paths, config, force: bool) -> tuple[planning.Plan, planning.Decision]:
+def _plan_or_exit(paths, config, force: bool, verbose: bool) -> tuple[planning.Plan, planning.Decision]:
     """The inbox's plan against the published warehouse; with nothing to do, say so and exit."""
     console = common.console
     state = wh.ingest_state(paths.warehouse)
@@ -91,6 +92,6 @@ def _plan_or_exit(paths, config, force: bool) -> tuple[planning.Plan, planning.D
         if not state.holds_data:
             console.print(f"[yellow]Nothing loadable[/]: no file in {escape(str(paths.inbox))} has loaded yet (the audit says why each was rejected).")
         console.print()
-        output.render_summary(paths.warehouse)
+        output.render_summary(paths.warehouse, verbose)
         sys.exit(common.EXIT_OK)
     return plan, decision

@@ -74,12 +74,25 @@ def warehouse_models(
         invocation = dbt.cli(
             dbt_build_args(full), context=context, raise_on_error=False, target_path=paths.dbt_target
         )
-    for event in invocation.stream():
-        if isinstance(event, dg.Output):
-            progress.emit("model", name=event.output_name)
-        elif isinstance(event, dg.AssetCheckResult):
-            progress.emit("check", key=event.asset_key.to_user_string(), name=event.check_name, passed=event.passed)
-        yield event
+    # invocation.stream() is this loop over dbt's raw log events; unrolled, so the CLI also hears
+    # when a node starts and how many the build has (dbt's own count), for its progress bar
+    for raw in invocation.stream_raw_events():
+        node = progress.dbt_node_event(raw.raw_event)
+        if node is not None:
+            progress.emit("dbt_node", **node)
+        for event in raw.to_default_asset_events(
+            manifest=invocation.manifest,
+            dagster_dbt_translator=invocation.dagster_dbt_translator,
+            context=context,
+            target_path=invocation.target_path,
+            project=invocation.project,
+        ):
+            if isinstance(event, dg.Output):
+                progress.emit("model", name=event.output_name)
+            elif isinstance(event, dg.AssetCheckResult):
+                progress.emit("check", key=event.asset_key.to_user_string(), name=event.check_name, passed=event.passed)
+            yield event
+    progress.emit("dbt_finished", success=invocation.is_successful())
     if not invocation.is_successful():
         # Every check result is already reported above; failing the step keeps `publish` from
         # swapping in a warehouse with a broken or untrusted model.
