@@ -185,4 +185,62 @@ def build_summary(warehouse_path: Path) -> Summary:
             section = _section(con, title, needs, sql, note)
             if section is not None and section.rows:
                 summary.sections.append(section)
+        false_losses = false_loss_section(con)
+        if false_losses is not None:
+            summary.sections.append(false_losses)
     return summary
+
+
+# --- false losses: one line, "Ahrefs marked 3 links lost that Semrush still sees" -----------------
+
+TOOL_NAMES = {"ahrefs": "Ahrefs", "semrush": "Semrush", "majestic": "Majestic", "moz": "Moz", "gsc": "Google Search Console"}
+FALSE_LOSSES = "intermediate.int_backlinks__false_losses"
+
+
+def _tool(name: str) -> str:
+    return TOOL_NAMES.get(name, name)
+
+
+def _and(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def false_loss_line(counts: list[tuple[str, int, list[str]]]) -> str | None:
+    """One sentence from (tool that called links lost, links, the tools that still see them, most
+    contradicting first): "Ahrefs marked 3 links lost that Semrush still sees; Moz marked 1 link
+    lost that Ahrefs and Majestic still see". None when no tool was contradicted."""
+    parts = []
+    for tool, links, others in counts:
+        names = [_tool(o) for o in others]
+        verb = "sees" if len(names) == 1 else "see"
+        parts.append(f"{_tool(tool)} marked {links} link{'s' if links != 1 else ''} lost that {_and(names)} still {verb}")
+    return "; ".join(parts) or None
+
+
+def false_loss_section(con: duckdb.DuckDBPyConnection) -> Section | None:
+    """The losses another tool contradicts (they stay live), counted per tool, as one line."""
+    if not _table_exists(con, *FALSE_LOSSES.split(".")):
+        return None
+    rows = con.sql(
+        f"""
+        with per_other as (
+            select source_tool, seen_live_by, count(distinct link_id) as links
+            from {FALSE_LOSSES} group by all
+        )
+        select f.source_tool, count(distinct f.link_id) as links,
+               (select list(o.seen_live_by order by o.links desc, o.seen_live_by) from per_other o
+                where o.source_tool = f.source_tool) as others
+        from {FALSE_LOSSES} f
+        group by f.source_tool
+        order by links desc, f.source_tool
+        """
+    ).fetchall()
+    line = false_loss_line([(tool, links, others) for tool, links, others in rows])
+    if line is None:
+        return None
+    return Section(
+        "False losses (another tool still sees these links: they stay live)",
+        ["tools disagree"],
+        [(line,)],
+        f"each one: select * from {FALSE_LOSSES}; real losses and why: select * from marts.lost_links",
+    )
