@@ -239,7 +239,7 @@ def false_loss_section(con: duckdb.DuckDBPyConnection) -> Section | None:
     if line is None:
         return None
     return Section(
-        "False losses (another tool still sees these links: they stay live)",
+        "False losses (overruled: another tool reported the link live on or after that date)",
         ["tools disagree"],
         [(line,)],
         f"each one: select * from {FALSE_LOSSES}; real losses and why: select * from marts.lost_links",
