@@ -54,11 +54,11 @@ def _rel(c: list[str]) -> pl.Expr:
     return v.rel_from_flags(sponsored=sponsored, ugc=ugc, nofollow=nofollow)
 
 
-# Moz's lost-links view: a `Link State`/`Link Status` (active / lost / a reason such as
-# "Page not found") and `Date Lost` (when its crawler failed to find the link again; Moz itself warns
+# Moz's lost-links view: a `Link State` (active / lost / a reason such as "Page not found") and
+# `Date Lost` (when its crawler failed to find the link again; Moz itself warns
 # this is not proof of removal, hence the cross-check against other tools downstream). Unverified
 # header names, matched when present.
-_STATE = ("link state", "link status")
+_STATE = ("link state",)
 _LIVE_STATES = ["active", "live", "new", "found", "ok"]
 
 
