@@ -29,7 +29,9 @@ from dagster_project.quality import rules
 log = logging.getLogger(__name__)
 
 # The URL column a row cannot live without, per kind.
-REQUIRED_URL = {"backlinks": "source_url", "mentions": "mention_url", "rankings": None}
+REQUIRED_URL = {"backlinks": "source_url", "mentions": "mention_url", "rankings": None, "ledger": "source_url"}
+# ...and the other URL columns it cannot live without (a ledger entry is a page and its target)
+REQUIRED_TOO = {"ledger": ("target_url",)}
 # A ranking row must say what ranked: a keyword, a page or (GSC Dates.csv) a day.
 REQUIRED_ANY = {"rankings": ("keyword", "url", "ranking_date")}
 
@@ -122,6 +124,9 @@ def _normalise_urls(parsed: ParsedExport) -> pl.DataFrame:
         missing = pl.col(required).is_null() if required in present else pl.lit(True)
         # after the URL errors: a rejected URL is nulled, and its own reason says more
         reasons.append(pl.when(missing).then(pl.lit(f"missing {required}")))
+    for column in REQUIRED_TOO.get(parsed.kind, ()):
+        missing = pl.col(column).is_null() if column in present else pl.lit(True)
+        reasons.append(pl.when(missing).then(pl.lit(f"missing {column}")))
     if parsed.kind in REQUIRED_ANY:
         columns = [c for c in REQUIRED_ANY[parsed.kind] if c in present]
         nothing = pl.all_horizontal([pl.col(c).is_null() for c in columns]) if columns else pl.lit(True)
@@ -207,7 +212,7 @@ def land_bytes(
 
 def _dominant_site(rows: pl.DataFrame, kind: str, config: Config) -> str | None:
     """The configured site most of a file's rows point at (audit only; dbt assigns per row)."""
-    column = {"backlinks": "target_domain", "rankings": "url_domain"}.get(kind)
+    column = {"backlinks": "target_domain", "rankings": "url_domain", "ledger": "target_domain"}.get(kind)
     if column is None or rows.height == 0:
         return None
     counts = (

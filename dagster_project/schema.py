@@ -53,6 +53,10 @@ BACKLINK: dict[str, pl.DataType] = {
     "vendor_toxicity": pl.Float64(),  # Semrush audit toxicity 0-100
     "is_spam": pl.Boolean(),  # Ahrefs "Is spam"
     "vendor_topic": pl.String(),  # Majestic topical trust flow topic, e.g. Recreation/Food
+    # the tool's own words for why the link is lost (Ahrefs "Lost status" / "Drop reason", Majestic's
+    # reason, Moz's link state), as exported; dbt maps them (seed lost_reasons). Last, so a warehouse
+    # that gains it keeps raw.backlinks' column order.
+    "vendor_lost_reason": pl.String(),
 }
 
 # One brand mention on one page.
@@ -88,10 +92,25 @@ RANKING: dict[str, pl.DataType] = {
     "device": pl.String(),
 }
 
+# One entry of a link-building ledger: a link the team placed or was promised (formats/ledger.py).
+LEDGER: dict[str, pl.DataType] = {
+    "source_url": pl.String(),  # the page that should carry the link
+    "source_host": pl.String(),
+    "source_domain": pl.String(),
+    "target_url": pl.String(),  # the site's page it should link to
+    "target_host": pl.String(),
+    "target_domain": pl.String(),
+    "anchor": pl.String(),
+    "placed_on": pl.Date(),
+    "campaign": pl.String(),
+    "cost": pl.Float64(),  # in the ledger's own currency (symbols and codes dropped)
+}
+
 KINDS: dict[str, dict[str, pl.DataType]] = {
     "backlinks": BACKLINK,
     "mentions": MENTION,
     "rankings": RANKING,
+    "ledger": LEDGER,
 }
 
 # Columns a format must NOT fill: the landing step computes them from the *_url columns.
@@ -100,6 +119,7 @@ DERIVED_HOST_COLUMNS: dict[str, list[tuple[str, str, str]]] = {
     "backlinks": [("source_url", "source_host", "source_domain"), ("target_url", "target_host", "target_domain")],
     "mentions": [("mention_url", "mention_host", "mention_domain")],
     "rankings": [("url", "url_host", "url_domain")],
+    "ledger": [("source_url", "source_host", "source_domain"), ("target_url", "target_host", "target_domain")],
 }
 
 QUARANTINE: dict[str, pl.DataType] = {

@@ -306,8 +306,67 @@ def build_summary(warehouse_path: Path) -> Summary:
             if section is not None and section.rows:
                 summary.sections.append(section)
         warnings = _warnings(con)
-        if warnings.rows:
-            # after the headline sections, before the verbose-only detail
-            at = next((i for i, s in enumerate(summary.sections) if s.brief_rows is None), len(summary.sections))
-            summary.sections.insert(at, warnings)
+        false_losses = false_loss_section(con)
+        for extra in (warnings, false_losses):
+            if extra is not None and extra.rows:
+                # after the headline sections, before the verbose-only detail
+                at = next((i for i, s in enumerate(summary.sections) if s.brief_rows is None), len(summary.sections))
+                summary.sections.insert(at, extra)
     return summary
+
+
+# --- false losses: one line, "Ahrefs marked 3 links lost that Semrush still sees" -----------------
+
+TOOL_NAMES = {"ahrefs": "Ahrefs", "semrush": "Semrush", "majestic": "Majestic", "moz": "Moz", "gsc": "Google Search Console"}
+FALSE_LOSSES = "intermediate.int_backlinks__false_losses"
+
+
+def _tool(name: str) -> str:
+    return TOOL_NAMES.get(name, name)
+
+
+def _and(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def false_loss_line(counts: list[tuple[str, int, list[str]]]) -> str | None:
+    """One sentence from (tool that called links lost, links, the tools that still see them, most
+    contradicting first): "Ahrefs marked 3 links lost that Semrush still sees; Moz marked 1 link
+    lost that Ahrefs and Majestic still see". None when no tool was contradicted."""
+    parts = []
+    for tool, links, others in counts:
+        names = [_tool(o) for o in others]
+        verb = "sees" if len(names) == 1 else "see"
+        parts.append(f"{_tool(tool)} marked {links} link{'s' if links != 1 else ''} lost that {_and(names)} still {verb}")
+    return "; ".join(parts) or None
+
+
+def false_loss_section(con: duckdb.DuckDBPyConnection) -> Section | None:
+    """The losses another tool contradicts (they stay live), counted per tool, as one line."""
+    if not _table_exists(con, *FALSE_LOSSES.split(".")):
+        return None
+    rows = con.sql(
+        f"""
+        with per_other as (
+            select source_tool, seen_live_by, count(distinct link_id) as links
+            from {FALSE_LOSSES} group by all
+        )
+        select f.source_tool, count(distinct f.link_id) as links,
+               (select list(o.seen_live_by order by o.links desc, o.seen_live_by) from per_other o
+                where o.source_tool = f.source_tool) as others
+        from {FALSE_LOSSES} f
+        group by f.source_tool
+        order by links desc, f.source_tool
+        """
+    ).fetchall()
+    # one sentence per tool, so each stays one line at 100 columns
+    lines = [(false_loss_line([(tool, links, others)]),) for tool, links, others in rows]
+    if not lines:
+        return None
+    return Section(
+        "False losses (overruled: another tool reported the link live on or after that date)",
+        ["tools disagree"],
+        lines,
+        f"each one: select * from {FALSE_LOSSES}; real losses and why: select * from marts.lost_links",
+        brief_rows=len(lines),
+    )

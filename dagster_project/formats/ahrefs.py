@@ -26,13 +26,27 @@ def _matches(headers: list[str]) -> bool:
     return has_any(headers, *_SOURCE) and has_any(headers, *_TARGET)
 
 
+_LIVE_STATUS = ["live", "active", "not lost", "false", "0", "-"]
+
+
 def _is_lost(columns: list[str]) -> pl.Expr:
     """`Lost` holds a datetime once the link is lost; `Lost status` names why (empty while live)."""
     lost_at = v.to_text(pick(columns, "lost", "date lost", "day lost"))
     status = v.to_text(pick(columns, "lost status")).str.to_lowercase()
-    live_status = status.is_null() | status.is_in(["live", "active", "not lost", "false", "0", "-"])
+    live_status = status.is_null() | status.is_in(_LIVE_STATUS)
     said = has_any(columns, "lost", "date lost", "day lost", "lost status")
     return pl.when(pl.lit(said)).then(lost_at.is_not_null() | ~live_status)
+
+
+def _lost_reason(columns: list[str]) -> pl.Expr:
+    """Why Ahrefs calls the link lost, in its words: `Lost status` (`linkremoved`, `Not found`,
+    `301 redirect`...) and `Drop reason` (`removed from HTML`), joined by ` / ` when both say
+    something different; dbt maps the text to a reason (seed lost_reasons)."""
+    status = v.to_text(pick(columns, "lost status"))
+    status = pl.when(status.str.to_lowercase().is_in(_LIVE_STATUS)).then(None).otherwise(status)
+    drop = v.to_text(pick(columns, "drop reason", "lost reason"))
+    drop = pl.when(drop.str.to_lowercase() == status.str.to_lowercase()).then(None).otherwise(drop)
+    return v.to_text(pl.concat_str([status, drop], separator=" / ", ignore_nulls=True))
 
 
 def to_canonical(frame: pl.DataFrame) -> pl.DataFrame:
@@ -64,6 +78,7 @@ def to_canonical(frame: pl.DataFrame) -> pl.DataFrame:
             "domain_rating": v.to_float(pick(c, "domain rating", "dr")),
             "url_rating": v.to_float(pick(c, "ur", "url rating")),
             "is_spam": v.to_bool(pick(c, "is spam")),
+            "vendor_lost_reason": _lost_reason(c),
         },
     )
 

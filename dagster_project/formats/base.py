@@ -24,7 +24,7 @@ class UnrecognisedExport(ValueError):
 @dataclass(frozen=True)
 class TableFormat:
     name: str  # e.g. "ahrefs_backlinks"; stored as audit.ingest_files.detected_format
-    kind: str  # "backlinks" | "mentions" | "rankings"
+    kind: str  # "backlinks" | "mentions" | "rankings" | "ledger"
     source_tool: str  # "ahrefs" | "semrush" | ...
     # Given the header names normalised by `text.normalise_header` (lowercase, trimmed, BOM and
     # quotes removed, inner whitespace collapsed), is this our header?

@@ -34,6 +34,11 @@ _MAJESTIC_ONLY = (
 )
 
 
+# Majestic's lost-links reports say why a link was deleted (link removed, page gone, redirected,
+# pushed off the page): the text is kept, dbt maps it (seed lost_reasons).
+_REASON_LOST = ("reasonlost", "reason lost", "lostreason", "lost reason", "deletedreason", "deleted reason")
+
+
 def _matches(headers: list[str]) -> bool:
     return (
         has_any(headers, *_SOURCE)
@@ -51,7 +56,8 @@ def to_canonical(frame: pl.DataFrame) -> pl.DataFrame:
     c = frame.columns
     deleted = _flag(c, "flagdeleted")
     lost_at = v.to_date(pick(c, "datelost", "date lost"))
-    said_lost = has_any(c, "flagdeleted", "datelost", "date lost")
+    reason = v.to_text(pick(c, *_REASON_LOST))
+    said_lost = has_any(c, "flagdeleted", "datelost", "date lost", *_REASON_LOST)
     return select_canonical(
         frame,
         "backlinks",
@@ -68,8 +74,11 @@ def to_canonical(frame: pl.DataFrame) -> pl.DataFrame:
             "vendor_last_seen": v.to_date(
                 pick(c, "source crawl date", "lastseendate", "last seen date", "link last seen date", "last crawl date")
             ),
-            "vendor_is_lost": pl.when(pl.lit(said_lost)).then(deleted.fill_null(False) | lost_at.is_not_null()),
+            "vendor_is_lost": pl.when(pl.lit(said_lost)).then(
+                deleted.fill_null(False) | lost_at.is_not_null() | reason.is_not_null()
+            ),
             "vendor_lost_at": lost_at,
+            "vendor_lost_reason": reason,
             # page-level Source* metrics first; the UI export may only carry the domain's
             "trust_flow": v.to_float(pick(c, "sourcetrustflow", "source trust flow", "domain trust flow")),
             "citation_flow": v.to_float(pick(c, "sourcecitationflow", "source citation flow", "domain citation flow")),

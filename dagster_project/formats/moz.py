@@ -56,8 +56,27 @@ def _rel(c: list[str]) -> pl.Expr:
     return v.rel_from_flags(sponsored=sponsored, ugc=ugc, nofollow=nofollow)
 
 
+# Moz's lost-links view: a `Link State` (active / lost / a reason such as "Page not found") and
+# `Date Lost` (when its crawler failed to find the link again; Moz itself warns
+# this is not proof of removal, hence the cross-check against other tools downstream). Unverified
+# header names, matched when present.
+_STATE = ("link state",)
+_LIVE_STATES = ["active", "live", "new", "found", "ok"]
+
+
+def _lost(c: list[str]) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
+    """(is lost, lost date, reason text) from Moz's link state and lost date, when exported."""
+    lost_at = v.to_date(pick(c, "date lost", "lost date", "lost"))
+    state = v.to_text(pick(c, *_STATE))
+    lost_state = state.is_not_null() & ~state.str.to_lowercase().is_in(_LIVE_STATES)
+    said = has_any(c, *_STATE, "date lost", "lost date", "lost")
+    reason = pl.when(lost_state & (state.str.to_lowercase() != "lost")).then(state)
+    return pl.when(pl.lit(said)).then(lost_state | lost_at.is_not_null()), lost_at, reason
+
+
 def to_canonical(frame: pl.DataFrame) -> pl.DataFrame:
     c = frame.columns
+    is_lost, lost_at, lost_reason = _lost(c)
     return select_canonical(
         frame,
         "backlinks",
@@ -73,6 +92,9 @@ def to_canonical(frame: pl.DataFrame) -> pl.DataFrame:
             "domain_authority": v.to_float(pick(c, "domain authority")),
             "page_authority": v.to_float(pick(c, "page authority")),
             "spam_score": v.to_float(pick(c, "spam score")),
+            "vendor_is_lost": is_lost,
+            "vendor_lost_at": lost_at,
+            "vendor_lost_reason": lost_reason,
         },
     )
 

@@ -18,6 +18,7 @@ from dagster_project.formats import (
     gsc,
     gsc_api,
     gsc_performance,
+    ledger,
     majestic,
     mention_com,
     moz,
@@ -34,6 +35,9 @@ TABLE_FORMATS: list[TableFormat] = [
     majestic.FORMAT,
     moz.FORMAT,
     gsc.FORMAT,
+    # after every backlink vendor (Ahrefs and Moz headers carry ledger aliases too), before the
+    # mention formats (a ledger with URL, Date and Title columns would pass for Mention.com)
+    ledger.FORMAT,
     # mention / ranking table formats go here
     talkwalker.TALKWALKER,
     brand24.BRAND24_CSV,

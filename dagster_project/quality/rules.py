@@ -224,6 +224,16 @@ RULES: dict[str, tuple[Rule, ...]] = {
         InRange("search_volume", 0),
         InWindow("ranking_date"),
     ),
+    "ledger": (
+        Required("source_url"),
+        Required("source_host"),
+        Required("source_domain", _NO_DOMAIN, show="source_url"),
+        Required("target_url"),
+        *_url_rules("source_url", "source_host", "source_domain"),
+        *_url_rules("target_url", "target_host", "target_domain"),
+        InRange("cost", 0),
+        InWindow("placed_on"),
+    ),
 }
 
 # The lineage columns the landing step itself fills (never from vendor data): checked by the GX

@@ -1,6 +1,6 @@
 """Great Expectations suites for one landed batch, built from `quality/rules.py`.
 
-One suite per batch type (backlinks, mentions, rankings) over the rows landed in this refresh,
+One suite per batch type (backlinks, mentions, rankings, ledger) over the rows landed in this refresh,
 plus one row-count reconciliation suite over the batch's audit rows. Every expectation carries
 `meta = {"severity": "error" | "warning", "rule": <readable text>}`: `error` expectations mirror
 what landing already enforces (a failure means a code bug and blocks publishing), `warning`
@@ -80,6 +80,7 @@ WARNINGS: dict[str, list[tuple[str, str]]] = {
     "backlinks": [("vendor_last_seen", "vendor_first_seen")],
     "mentions": [],
     "rankings": [("impressions", "clicks")],
+    "ledger": [],
 }
 
 # Where a failing row is: the file it came from and its row number (the batch query adds file_name).

@@ -56,6 +56,8 @@ Inbox layout (file names as the vendors write them):
   `gsc-latest-links-<date>.csv` (English ISO dates, Spanish headers, English `Oct 1, 2026`),
   `knifecraft.co.uk-Performance-on-Search-2026-10-01.zip`, a Czech `…-cs-Queries.csv`,
   `searchanalytics-query-page-2026-08-01.json` (API rows).
+- `ledger/knifecraft-link-building.csv` — the team's link-building ledger (`samplegen/ledger.py`):
+  live, now-nofollow, wrong-page, lost, falsely-lost and not-yet-published links.
 - `mentions/` — Brand24 xlsx (numeric and word sentiment), Talkwalker CSV, Mention.com CSV,
   Google Alerts Atom `.xml`.
 Every file's mtime is set to 09:00 UTC on its snapshot date (git does not keep it).

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import polars as pl
 
-from dagster_project.samplegen import mentions, rankings, writers
+from dagster_project.samplegen import ledger, mentions, rankings, writers
 from dagster_project.samplegen import vocab as V
 from dagster_project.samplegen.files import snapshot_mtime, write_bytes
 from dagster_project.samplegen.views import observe
@@ -108,4 +108,6 @@ def generate_inbox(out_dir: Path, scale: float = 1.0, seed: int = 7) -> list[Pat
     files = backlink_files(world, out_dir)
     files += mentions.mention_files(world, out_dir)
     files += rankings.ranking_files(world, out_dir)
+    # the team's link-building ledger, as saved from its spreadsheet at the last snapshot
+    files.append(write_bytes(out_dir / "ledger" / "knifecraft-link-building.csv", ledger.ledger_csv(world), mtime=snapshot_mtime(OCT)))
     return sorted(files)

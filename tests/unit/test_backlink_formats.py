@@ -98,6 +98,7 @@ def test_ahrefs_utf16_tsv_maps_every_column():
         "domain_rating": 54.0,
         "url_rating": 12.5,
         "is_spam": False,
+        "vendor_lost_reason": None,
         "raw": parsed.rows_with_raw()["raw"][0],
     }
     assert parsed.snapshot_hint == dt.date(2026, 10, 1)

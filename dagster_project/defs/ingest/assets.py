@@ -12,7 +12,7 @@ from pathlib import Path
 import dagster as dg
 from pydantic import Field
 
-from dagster_project import generations, planning, progress, storage
+from dagster_project import generations, planning, progress, schema, storage
 from dagster_project import warehouse as wh
 from dagster_project.defs.automation.partitions import SINGLE_RUN, current_bounds, snapshot_partitions
 from dagster_project.defs.automation.run_lock import check_landing
@@ -23,7 +23,7 @@ from dagster_project.defs.resources import WarehouseResource
 from dagster_project.loader import ingest_inbox
 from dagster_project.quality import worker
 
-RAW_KEYS = [dg.AssetKey(["raw", kind]) for kind in ("backlinks", "mentions", "rankings")]
+RAW_KEYS = [dg.AssetKey(["raw", kind]) for kind in schema.KINDS]
 AUDIT_KEYS = [dg.AssetKey(["audit", "ingest_files"]), dg.AssetKey(["audit", "quarantine"])]
 CONFIG_KEYS = [
     dg.AssetKey(["config", name]) for name in ("sites", "brand_terms", "keywords", "topics", "disavow_never", "thresholds")

@@ -1,6 +1,6 @@
 """Data-quality asset checks on what the ingest step landed, run before dbt builds on it.
 
-- `raw/<kind> · batch_expectations` (backlinks, mentions, rankings): the Great Expectations
+- `raw/<kind> · batch_expectations` (backlinks, mentions, rankings, ledger): the Great Expectations
   suites of quality/suites.py on this refresh's batch. BLOCKING: an error-severity failure stops
   dbt and publishing (readers keep the previous warehouse). Landing quarantines every row that
   breaks a value rule first (quality/rules.py), so this fails on a code bug, not on a vendor's
@@ -17,6 +17,7 @@ import datetime as dt
 
 import dagster as dg
 
+from dagster_project import schema
 from dagster_project import warehouse as wh
 from dagster_project.defs.quality import batch
 from dagster_project.defs.resources import WarehouseResource
@@ -125,5 +126,5 @@ def snapshot_checks(context: dg.AssetCheckExecutionContext, warehouse: Warehouse
 
 
 defs = dg.Definitions(
-    asset_checks=[*(_batch_check(kind) for kind in ("backlinks", "mentions", "rankings")), snapshot_checks]
+    asset_checks=[*(_batch_check(kind) for kind in schema.KINDS), snapshot_checks]
 )

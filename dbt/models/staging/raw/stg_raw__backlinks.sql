@@ -59,7 +59,8 @@ renamed as {{ inlined_cte() }} (
         snapshot_date,
         vendor_first_seen,
         vendor_last_seen,
-        vendor_lost_at
+        vendor_lost_at,
+        nullif(trim(vendor_lost_reason), '') as vendor_lost_reason
     from source
 ),
 
@@ -110,7 +111,8 @@ final as (
         snapshot_date,
         vendor_first_seen,
         vendor_last_seen,
-        vendor_lost_at
+        vendor_lost_at,
+        vendor_lost_reason
     from site_matches
     -- internal links are not backlinks (GSC lists the site's own pages among its linking pages)
     where coalesce(source_domain, '') <> site_domain
