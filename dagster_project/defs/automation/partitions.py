@@ -20,7 +20,6 @@ that a run over a key range rebuilds.
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,11 +30,13 @@ import duckdb
 from dagster_project import inbox as inbox_mod
 from dagster_project import warehouse as wh
 from dagster_project.landing import LandedFile, date_from_name
+from dagster_project.partitions_start import resolve_start as resolve_partitions_start
 
 # Snapshots older than the first partition land in it (and snapshots dated after this week in
 # the last one), so no file is ever outside every partition; see `partition_key_for`. The first
-# partition is the first Monday on or after the start date.
-PARTITIONS_START = os.environ.get("BACKLINKS_PARTITIONS_START", "2000-01-03")
+# partition is the first Monday on or after the start date: the week of the earliest snapshot
+# the warehouse or inbox holds, unless BACKLINKS_PARTITIONS_START says otherwise (partitions_start.py).
+PARTITIONS_START = resolve_partitions_start()
 
 snapshot_partitions = dg.WeeklyPartitionsDefinition(
     start_date=PARTITIONS_START,
