@@ -8,6 +8,7 @@ from __future__ import annotations
 import click
 
 from dagster_project.cli import backfill, disavow, export, refresh, report
+from dagster_project.cli import docs as docs_command
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -17,3 +18,4 @@ def main() -> None:
 
 for _module in (refresh, backfill, disavow, export, report):
     main.add_command(_module.command)
+main.add_command(docs_command.command)
