@@ -4,11 +4,13 @@ overview and the exposures of the report, the export, the refresh summary and th
 from __future__ import annotations
 
 import json
+import os
 import re
 
 import pytest
 
 from dagster_project import export
+from tests.browser import chromium_path, open_page
 from tests.conftest import ROOT, run_cli
 
 
@@ -56,6 +58,22 @@ def test_the_site_has_the_overview_and_the_exposures(site):
     assert "Who reads what" in (out / "static_index.html").read_text()  # the one-file site carries it
     exposures = {e["name"]: e for e in manifest["exposures"].values()}
     assert set(exposures) == {"html_report", "mart_export", "refresh_summary", "disavow_file"}
+
+
+def test_the_one_file_site_opens_from_a_file_offline(site):
+    # static_index.html carries manifest and catalog, so a browser shows it from file:// (the plain
+    # index.html would fetch them, which browsers refuse from a file)
+    if chromium_path() is None:
+        if os.environ.get("CI"):
+            pytest.fail("chromium is required under CI")
+        pytest.skip("chromium is not installed (apt-get install chromium)")
+    _, out, _, _ = site
+    shown = "document.body.innerText.includes('Who reads what')"
+    page = open_page((out / "static_index.html").as_uri(), shown, [shown, "location.hash"])
+    assert page.values[shown] is True  # the project overview, rendered
+    assert page.values["location.hash"].startswith("#!/overview")
+    assert page.exceptions == []
+    assert all(url.startswith(("file:", "data:")) for url in page.requests), page.requests  # nothing fetched
 
 
 def _marts_read_by(path) -> set[str]:
