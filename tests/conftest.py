@@ -19,6 +19,10 @@ SAMPLE_CONFIG = ROOT / "data" / "sites.yml"
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("DAGSTER_DISABLE_TELEMETRY", "true")
+# Tests that load the definitions in this process share one partitions definition across many
+# temporary warehouses, so it starts where any of their snapshots may fall; a user's start comes
+# from the warehouse and inbox (partitions_start.py), and so does the CLI's in `run_cli`.
+os.environ.setdefault("BACKLINKS_PARTITIONS_START", "2000-01-03")
 
 
 @dataclass
@@ -39,6 +43,7 @@ def run_cli(*args: str, env: dict | None = None, timeout: int = 600) -> subproce
     """Run `backlinks …` as a user would: a separate process, its own exit code and output."""
     full_env = {**os.environ, "BACKLINKS_CONFIG": "", "BACKLINKS_INBOX": "", "BACKLINKS_WAREHOUSE": "", **(env or {})}
     full_env.pop("DAGSTER_HOME", None)
+    full_env.pop("BACKLINKS_PARTITIONS_START", None)  # as a user runs it: computed from the data
     return subprocess.run(
         [sys.executable, "-m", "dagster_project.cli", *args],
         capture_output=True,
@@ -79,6 +84,9 @@ SAMPLE_REFRESH_MODULES = frozenset(
         "test_analytics_marts",
         "test_atomic_refresh",
         "test_bi_clients",
+        "test_bi_recipes",
+        "test_dagster_instance",
+        "test_dbt_docs",
         "test_crash_safety",
         "test_export_report",
         "test_refresh_e2e",

@@ -46,6 +46,8 @@ def command(date_from, date_to, archive, config_path, warehouse_path, inbox, ful
     if first > last:
         common.fail(f"--from {first} is after --to {last}")
 
+    if archive is not None:  # the partitions start at the earliest snapshot the archive holds too
+        _start_partitions_at_archive(folder, paths)
     from dagster_project.defs.automation.partitions import current_bounds, partition_key_for, range_tags, window_vars
 
     console = common.console
@@ -95,3 +97,18 @@ def command(date_from, date_to, archive, config_path, warehouse_path, inbox, ful
         console.print(f"  {'total':<10}  {total[0]:>4}  {total[1]:>10,}  {total[2]:>3}  {total[3]:>10,}\n")
     output.render_summary(paths.warehouse, verbose)
     sys.exit(output.report_outcome(outcome, rejected))
+
+
+def _start_partitions_at_archive(folder: Path, paths) -> None:
+    """Before the partitions are defined (at import): count the archive's file-name dates with the
+    warehouse's and the inbox's, so archived weeks get partitions of their own in this run, as
+    they will in the UI once the warehouse holds them (partitions_start.py)."""
+    import os
+
+    from dagster_project import partitions_start as ps
+
+    if os.environ.get(ps.ENV):
+        return
+    today = dt.datetime.now(dt.UTC).date()
+    dates = ps.inbox_dates(folder) + ps.inbox_dates(paths.inbox)
+    os.environ[ps.ENV] = ps.partitions_start(None, ps.warehouse_earliest(paths.warehouse), dates, today)

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import contextlib
-import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import click
 from rich.markup import escape
 
+from dagster_project import instance as instance_mod
 from dagster_project import settings
+
+CLI_TAG = "backlinks/cli"  # which command started a run (shown in the UI's run list)
 
 
 @dataclass
@@ -42,12 +45,20 @@ def run_refresh_job(job_name: str = "refresh", progress_listener=None, **execute
             contextlib.redirect_stderr(log_file),
         ):
             # Loading the definitions may run `dbt parse`; its chatter belongs in the log too.
+            instance_mod.prepare_home(settings.resolve())  # before loading: the location's banner names it
             job = defs().resolve_job_def(job_name)
-            instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
+            # A persistent instance (beside the warehouse unless DAGSTER_HOME says otherwise), so
+            # `dagster dev` shows the runs the CLI made (instance.py); the CLI's command is a tag.
+            instance_mod.unsynced_sqlite()  # a run's ~1,200 events, each without an fsync
+            instance = dg.DagsterInstance.get()
+            command = click.get_current_context(silent=True)
+            tags = {**execute_kwargs.pop("tags", {}), CLI_TAG: f"backlinks {command.info_name}" if command else "backlinks"}
             # a caller's run config (e.g. backfill's archive folder) is merged with the logging one
             run_config = {"loggers": {"console": {"config": {"log_level": "INFO"}}}, **execute_kwargs.pop("run_config", {})}
             started = time.perf_counter()
-            result = job.execute_in_process(instance=instance, raise_on_error=False, run_config=run_config, **execute_kwargs)
+            result = job.execute_in_process(
+                instance=instance, raise_on_error=False, run_config=run_config, tags=tags, **execute_kwargs
+            )
             ended = time.perf_counter()
     finally:
         unsubscribe()

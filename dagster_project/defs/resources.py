@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from pathlib import Path
 
 import dagster as dg
 
-from dagster_project import settings
+from dagster_project import instance, settings
 from dagster_project.config import Config, load_config
 from dagster_project.defs.dbt.project import DbtCli, dbt_executable, dbt_project
 
@@ -29,6 +31,10 @@ class WarehouseResource(dg.ConfigurableResource):
 def warehouse_resource() -> WarehouseResource:
     paths = settings.resolve()
     settings.export(paths)  # dbt's profiles.yml reads BACKLINKS_BUILD_PATH
+    # Said when the code location loads (`dagster dev` prints it): which files this UI works on,
+    # and where the CLI's runs are recorded (instance.py).
+    for line in instance.location_banner(paths, os.environ.get("DAGSTER_HOME"), instance.count_files(paths.inbox)):
+        print(line, file=sys.stderr, flush=True)
     return WarehouseResource(warehouse=str(paths.warehouse), inbox=str(paths.inbox), config_path=str(paths.config))
 
 

@@ -19,18 +19,19 @@ the partitions definition, its current bounds and the run tags of a key range.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable
 
 import dagster as dg
 
 # the pure side of partitions, named here too for the callers that think in partitions
 from dagster_project.planning import OPEN_END, OPEN_START, Bounds, partition_key_for, week_start, window_vars  # noqa: F401
+from dagster_project.partitions_start import resolve_start as resolve_partitions_start
 
 # Snapshots older than the first partition land in it (and snapshots dated after this week in
 # the last one), so no file is ever outside every partition; see `partition_key_for`. The first
-# partition is the first Monday on or after the start date.
-PARTITIONS_START = os.environ.get("BACKLINKS_PARTITIONS_START", "2000-01-03")
+# partition is the first Monday on or after the start date: the week of the earliest snapshot
+# the warehouse or inbox holds, unless BACKLINKS_PARTITIONS_START says otherwise (partitions_start.py).
+PARTITIONS_START = resolve_partitions_start()
 
 snapshot_partitions = dg.WeeklyPartitionsDefinition(
     start_date=PARTITIONS_START,

@@ -52,6 +52,23 @@ class LandingConfig(dg.Config):
     )
 
 
+def landing_note(counts: dict, folder: Path, start: str, end: str, archive: bool = False) -> str | None:
+    """Why a run landed nothing (None when it landed or rejected a file): an empty inbox, files
+    all loaded already, or new files of other partitions than the run's."""
+    if counts["files_loaded"] or counts["files_rejected"]:
+        return None
+    if counts["files_seen"] == 0:
+        if archive:
+            return f"the archive folder {folder} holds no exports: nothing to land"
+        return f"the inbox {folder} holds no exports: nothing to land (BACKLINKS_INBOX names the inbox)"
+    if counts["files_skipped"]:
+        return (
+            f"no new export in partitions {start}..{end}: the {counts['files_skipped']} new files "
+            f"in {folder} belong to other partitions"
+        )
+    return f"nothing new in {folder}: {counts['files_unchanged']} files already loaded, {counts['files_duplicate']} duplicates"
+
+
 @dg.multi_asset(
     specs=[
         dg.AssetSpec(key, group_name="ingest", description=_DESCRIPTIONS[key.path[0]], kinds={"duckdb", "polars"})
@@ -99,6 +116,10 @@ def landed_exports(
     report = ingest_inbox(folder, build, settings, on_file=on_file, select=None if config.every_new_file else in_run)
     context.log.info(f"partitions {start}..{end} from {folder}: {report.as_metadata()}")
     meta = {**report.as_metadata(), "folder": str(folder), "partitions": f"{start}..{end}"}
+    note = landing_note(report.as_metadata(), folder, start, end, archive=bool(config.archive))
+    if note:  # a run that lands nothing says why (the UI's run log and the audit assets' metadata)
+        (context.log.warning if report.files_seen == 0 else context.log.info)(note)
+        meta["note"] = note
     for key in RAW_KEYS:
         kind = key.path[1]
         yield dg.MaterializeResult(
