@@ -42,7 +42,9 @@ def write_snapshot(inbox: Path, index: int, day: dt.date, rows: int, hosts: int)
     from dagster_project.samplegen import generate_backlink_rows_file
 
     fmt = FORMATS[index % len(FORMATS)]
-    return generate_backlink_rows_file(inbox / fmt / f"{fmt}-backlinks_{day.isoformat()}.csv", fmt, rows, hosts, 1000 + index)
+    return generate_backlink_rows_file(
+        inbox / fmt / f"{fmt}-backlinks_{day.isoformat()}.csv", fmt, rows, hosts, 1000 + index
+    )
 
 
 def run(label: str, start: str, end: str, log: Path, full_refresh: bool = False) -> dict:
@@ -124,7 +126,9 @@ def main() -> int:
     started = time.perf_counter()
     for i, day in enumerate(days[:-1]):
         write_snapshot(inbox, i, day, per_snapshot, args.hosts)
-    print(f"wrote {args.snapshots} snapshots x {per_snapshot:,} rows in {time.perf_counter() - started:.0f} s under {inbox}")
+    print(
+        f"wrote {args.snapshots} snapshots x {per_snapshot:,} rows in {time.perf_counter() - started:.0f} s under {inbox}"
+    )
 
     results = [run("full refresh (land all + build all)", days[0].isoformat(), days[-2].isoformat(), log)]
     raw, links, obs = warehouse_size(warehouse)
@@ -134,8 +138,12 @@ def main() -> int:
     if not args.no_models:
         results.append(run("models only, dbt --full-refresh", days[-1].isoformat(), days[-1].isoformat(), log, True))
 
-    print(f"\nwarehouse before the increment: {raw:,} raw rows, {links:,} links, {obs:,} observations; {os.cpu_count()} CPUs")
-    header = f"{'run':<40} {'land':>7} {'checks':>7} {'dbt':>7} {'publish':>8} {'wall s':>8} {'cpu s':>8} {'vs full':>8}"
+    print(
+        f"\nwarehouse before the increment: {raw:,} raw rows, {links:,} links, {obs:,} observations; {os.cpu_count()} CPUs"
+    )
+    header = (
+        f"{'run':<40} {'land':>7} {'checks':>7} {'dbt':>7} {'publish':>8} {'wall s':>8} {'cpu s':>8} {'vs full':>8}"
+    )
     print(header + "\n" + "-" * len(header))
     full = results[0]
     for r in results:

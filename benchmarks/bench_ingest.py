@@ -98,7 +98,9 @@ def main() -> None:
             path = Path(tmp) / f"{fmt}.csv"
             t = time.perf_counter()
             generate_backlink_rows_file(path, fmt, args.rows, args.hosts, seed=1)
-            print(f"generated {args.rows:,} {fmt} rows ({path.stat().st_size / 1e6:.0f} MB) in {time.perf_counter() - t:.1f}s")
+            print(
+                f"generated {args.rows:,} {fmt} rows ({path.stat().st_size / 1e6:.0f} MB) in {time.perf_counter() - t:.1f}s"
+            )
             ours = run_child("ours", path, args.rows)
             results.append((f"ours: land_bytes, {fmt}", ours))
         baseline = run_child("baseline", Path(tmp) / "semrush.csv", args.baseline_rows)
@@ -107,7 +109,9 @@ def main() -> None:
     print(f"\n{'path':<52} {'rows':>10} {'seconds':>8} {'cpu s':>6} {'rows/s':>12} {'peak MB':>8}")
     for name, r in results:
         cpu = f"{r['cpu_seconds']:>6.2f}" if "cpu_seconds" in r else f"{'':>6}"
-        print(f"{name:<52} {r['rows']:>10,} {r['seconds']:>8.2f} {cpu} {r['rows'] / r['seconds']:>12,.0f} {r['peak_rss_mb']:>8.0f}")
+        print(
+            f"{name:<52} {r['rows']:>10,} {r['seconds']:>8.2f} {cpu} {r['rows'] / r['seconds']:>12,.0f} {r['peak_rss_mb']:>8.0f}"
+        )
     speedup = (results[0][1]["rows"] / results[0][1]["seconds"]) / (baseline["rows"] / baseline["seconds"])
     print(f"\nspeed-up of ours over the baseline (semrush): {speedup:.0f}x")
 

@@ -21,10 +21,14 @@ from dagster_project.normalise.urls import normalise_url_column
 SUFFIXES = ["com", "co.uk", "de", "org", "net", "blogspot.com", "jp", "com.au", "io", "fr", "github.io", "xn--p1ai"]
 PREFIXES = ["", "www.", "blog.", "shop.", "WWW.", "m."]
 # (value, probability): most backlink URLs are plain paths; ~20% carry a query, ~5% a fragment.
-PATHS = (["/", "", "/blog/post-1", "/a/b/c.html", "/search", "/page with space", "/profile/@user", "/p/ünï"],
-         [0.2, 0.1, 0.3, 0.25, 0.08, 0.02, 0.03, 0.02])
-QUERIES = (["", "?id=7", "?utm_source=x&utm_medium=y&id=1", "?gclid=abc", "?a=1&fbclid=z&b=2"],
-           [0.8, 0.1, 0.05, 0.03, 0.02])
+PATHS = (
+    ["/", "", "/blog/post-1", "/a/b/c.html", "/search", "/page with space", "/profile/@user", "/p/ünï"],
+    [0.2, 0.1, 0.3, 0.25, 0.08, 0.02, 0.03, 0.02],
+)
+QUERIES = (
+    ["", "?id=7", "?utm_source=x&utm_medium=y&id=1", "?gclid=abc", "?a=1&fbclid=z&b=2"],
+    [0.8, 0.1, 0.05, 0.03, 0.02],
+)
 FRAGMENTS = (["", "#top"], [0.95, 0.05])
 SCHEMES = ["https://", "http://", "HTTPS://", "", "//"]
 ODD = ["javascript:void(0)", "mailto:a@b.com", "xyz", "http://", "http://exa mple.com/"]

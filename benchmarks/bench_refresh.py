@@ -52,7 +52,7 @@ def child_floor(files: list[str]) -> dict:
     start = time.perf_counter()
     con = duckdb.connect()
     rows, distinct = con.sql(
-        "select count(*), count(distinct \"Source url\") from read_csv($files, header = true, all_varchar = true)",
+        'select count(*), count(distinct "Source url") from read_csv($files, header = true, all_varchar = true)',
         params={"files": files},
     ).fetchall()[0]
     return {"seconds": time.perf_counter() - start, "rows": rows, "distinct_sources": distinct}
@@ -144,7 +144,10 @@ def slowest_dbt_nodes(warehouse: Path, count: int = 12) -> list[str]:
     """The dbt nodes of the warehouse's last build, slowest first (its run_results.json)."""
     results = json.loads((warehouse.parent / "logs" / f"{warehouse.stem}-dbt" / "run_results.json").read_text())
     nodes = sorted(results["results"], key=lambda r: -r["execution_time"])
-    lines = [f"  {r['execution_time']:6.1f} s  {r['unique_id'].split('.')[-2 if r['unique_id'].startswith('test') else -1]}" for r in nodes[:count]]
+    lines = [
+        f"  {r['execution_time']:6.1f} s  {r['unique_id'].split('.')[-2 if r['unique_id'].startswith('test') else -1]}"
+        for r in nodes[:count]
+    ]
     by_kind: dict[str, float] = {}
     for r in results["results"]:
         by_kind[r["unique_id"].split(".")[0]] = by_kind.get(r["unique_id"].split(".")[0], 0.0) + r["execution_time"]
@@ -186,7 +189,10 @@ def main() -> int:
         inbox = fresh(work / "big")
         started = time.perf_counter()
         files = worlds.site_exports(inbox, args.rows, args.hosts, 11, SNAPSHOT)
-        print(f"BIG: {args.rows:,} rows in {len(files)} files ({time.perf_counter() - started:.0f} s to write)", flush=True)
+        print(
+            f"BIG: {args.rows:,} rows in {len(files)} files ({time.perf_counter() - started:.0f} s to write)",
+            flush=True,
+        )
         floor, notebook = run_child("floor", files), run_child("notebook", files)
         rows += [("DuckDB parse + distinct sources (floor)", floor), ("pandas + tldextract notebook", notebook)]
         for stale in work.glob("big.duckdb*"):
@@ -199,8 +205,12 @@ def main() -> int:
     if "sample" in args.only:
         for stale in work.glob("sample.duckdb*"):
             stale.unlink()
-        rows.append(("backlinks refresh, bundled sample, fresh", refresh(ROOT / "data" / "sample", work / "sample.duckdb", log)))
-        rows.append(("backlinks refresh, sample, nothing new", refresh(ROOT / "data" / "sample", work / "sample.duckdb", log)))
+        rows.append(
+            ("backlinks refresh, bundled sample, fresh", refresh(ROOT / "data" / "sample", work / "sample.duckdb", log))
+        )
+        rows.append(
+            ("backlinks refresh, sample, nothing new", refresh(ROOT / "data" / "sample", work / "sample.duckdb", log))
+        )
 
     if "weeks" in args.only:
         # A full refresh of `history` weekly exports; one more week (the first refresh after a new

@@ -164,7 +164,9 @@ class Thresholds(_Strict):
     topic_weight_anchor: float = Field(1.0, ge=0)
     topic_weight_domain: float = Field(1.0, ge=0)
     topic_min_score: float = Field(1.0, ge=0)  # below it the domain stays 'unassigned'
-    topic_gap_min_share: float = Field(0.05, ge=0, le=1)  # competitors' median share this much above the site's = under-covered
+    topic_gap_min_share: float = Field(
+        0.05, ge=0, le=1
+    )  # competitors' median share this much above the site's = under-covered
 
     # --- links vs rankings (marts.links_vs_rankings_*): the longest lag, in weeks, at which
     # referring domains are correlated with later positions; the series also start this many

@@ -50,29 +50,46 @@ def problem_expr(line: pl.Expr) -> pl.Expr:
     lower = text.str.to_lowercase()
     name = text.str.slice(len("domain:"))
     domain_rules = (
-        pl.when(~text.str.starts_with("domain:")).then(pl.lit("write 'domain:' in lowercase"))
-        .when(name == "").then(pl.lit("nothing after 'domain:'"))
-        .when(name.str.contains("://") | name.str.to_lowercase().str.starts_with("http:")
-              | name.str.to_lowercase().str.starts_with("https:"))
+        pl.when(~text.str.starts_with("domain:"))
+        .then(pl.lit("write 'domain:' in lowercase"))
+        .when(name == "")
+        .then(pl.lit("nothing after 'domain:'"))
+        .when(
+            name.str.contains("://")
+            | name.str.to_lowercase().str.starts_with("http:")
+            | name.str.to_lowercase().str.starts_with("https:")
+        )
         .then(pl.lit("a scheme after 'domain:' (write domain:example.com)"))
         .when(name.str.contains("/", literal=True))
         .then(pl.lit("a path after 'domain:' (a domain line covers the whole domain; list a URL instead)"))
-        .when(name.str.contains("*", literal=True)).then(pl.lit("a wildcard (Google does not support wildcards)"))
-        .when(name.str.starts_with(".")).then(pl.lit("a leading dot (write domain:example.com)"))
-        .when(name.str.contains(r"\s")).then(pl.lit("whitespace inside the domain"))
-        .when(name.str.contains(":", literal=True)).then(pl.lit("a port after the domain"))
-        .when(name.str.contains(r"[^\x00-\x7F]")).then(pl.lit("a non-ASCII domain (use its punycode xn-- form)"))
-        .when(~name.str.contains(_DOMAIN_RE) | (name.str.len_chars() > 253)).then(pl.lit("not a domain name"))
+        .when(name.str.contains("*", literal=True))
+        .then(pl.lit("a wildcard (Google does not support wildcards)"))
+        .when(name.str.starts_with("."))
+        .then(pl.lit("a leading dot (write domain:example.com)"))
+        .when(name.str.contains(r"\s"))
+        .then(pl.lit("whitespace inside the domain"))
+        .when(name.str.contains(":", literal=True))
+        .then(pl.lit("a port after the domain"))
+        .when(name.str.contains(r"[^\x00-\x7F]"))
+        .then(pl.lit("a non-ASCII domain (use its punycode xn-- form)"))
+        .when(~name.str.contains(_DOMAIN_RE) | (name.str.len_chars() > 253))
+        .then(pl.lit("not a domain name"))
     )
     url_rules = (
-        pl.when(text.str.len_chars() > MAX_URL_LENGTH).then(pl.lit(f"URL longer than {MAX_URL_LENGTH:,} characters"))
-        .when(text.str.contains("*", literal=True)).then(pl.lit("a wildcard (Google does not support wildcards)"))
-        .when(~text.str.contains(_URL_RE)).then(pl.lit("not an http(s) URL"))
+        pl.when(text.str.len_chars() > MAX_URL_LENGTH)
+        .then(pl.lit(f"URL longer than {MAX_URL_LENGTH:,} characters"))
+        .when(text.str.contains("*", literal=True))
+        .then(pl.lit("a wildcard (Google does not support wildcards)"))
+        .when(~text.str.contains(_URL_RE))
+        .then(pl.lit("not an http(s) URL"))
     )
     return (
-        pl.when((text == "") | text.str.starts_with("#")).then(pl.lit(None, dtype=pl.String))
-        .when(lower.str.starts_with("domain:")).then(domain_rules)
-        .when(lower.str.starts_with("http://") | lower.str.starts_with("https://")).then(url_rules)
+        pl.when((text == "") | text.str.starts_with("#"))
+        .then(pl.lit(None, dtype=pl.String))
+        .when(lower.str.starts_with("domain:"))
+        .then(domain_rules)
+        .when(lower.str.starts_with("http://") | lower.str.starts_with("https://"))
+        .then(url_rules)
         .otherwise(pl.lit("neither a URL, a 'domain:' line nor a '#' comment"))
     )
 
@@ -89,9 +106,13 @@ def _lines(text: str) -> pl.DataFrame:
 
 def _describe(frame: pl.DataFrame) -> list[str]:
     """'line N: problem: 'text'' for the rows of a frame with number, line, problem."""
-    return frame.select(
-        pl.format("line {}: {}: '{}'", "number", "problem", pl.col("line").str.strip_chars().str.slice(0, 120))
-    ).to_series().to_list()
+    return (
+        frame.select(
+            pl.format("line {}: {}: '{}'", "number", "problem", pl.col("line").str.strip_chars().str.slice(0, 120))
+        )
+        .to_series()
+        .to_list()
+    )
 
 
 def validate(text: str) -> list[str]:
@@ -146,8 +167,11 @@ class DisavowFile:
 
 
 _CANDIDATE_SCHEMA = {
-    "entry": pl.String, "toxicity_score": pl.Float64, "reasons": pl.String,
-    "first_seen": pl.Date, "seen_by_google": pl.Boolean,
+    "entry": pl.String,
+    "toxicity_score": pl.Float64,
+    "reasons": pl.String,
+    "first_seen": pl.Date,
+    "seen_by_google": pl.Boolean,
 }
 _SECTIONS = {
     "domain": "# --- Domains ---",
@@ -159,15 +183,21 @@ _SECTIONS = {
 def _as_frame(rows: pl.DataFrame | Iterable[Mapping]) -> pl.DataFrame:
     if not isinstance(rows, pl.DataFrame):
         rows = list(rows)
-        frame = pl.DataFrame(rows, schema_overrides=_CANDIDATE_SCHEMA) if rows else pl.DataFrame(schema=_CANDIDATE_SCHEMA)
+        frame = (
+            pl.DataFrame(rows, schema_overrides=_CANDIDATE_SCHEMA) if rows else pl.DataFrame(schema=_CANDIDATE_SCHEMA)
+        )
     else:
         frame = rows
     missing = [c for c in ("entry", "toxicity_score", "reasons") if c not in frame.columns]
     if missing:
         raise DisavowError(f"candidate rows lack the column(s) {', '.join(missing)}")
-    return frame.with_columns(
-        [pl.lit(None, dtype=t).alias(c) for c, t in _CANDIDATE_SCHEMA.items() if c not in frame.columns]
-    ).select(list(_CANDIDATE_SCHEMA)).cast(_CANDIDATE_SCHEMA)
+    return (
+        frame.with_columns(
+            [pl.lit(None, dtype=t).alias(c) for c, t in _CANDIDATE_SCHEMA.items() if c not in frame.columns]
+        )
+        .select(list(_CANDIDATE_SCHEMA))
+        .cast(_CANDIDATE_SCHEMA)
+    )
 
 
 def render(
@@ -217,7 +247,9 @@ def render(
                 pl.when(pl.col("never_hit").is_not_null())
                 .then(pl.format("disavow.never lists {}", "never_hit"))
                 .otherwise(pl.format("{} is the site or a competitor", "protected_hit"))
-            ).to_series().to_list(),
+            )
+            .to_series()
+            .to_list(),
             strict=True,
         )
     )
@@ -243,8 +275,10 @@ def render(
     )
     reasons = pl.col("reasons").fill_null("no reason recorded").str.replace_all(r"\s+", " ")
     kept = kept.with_columns(
-        section=pl.when(~pl.col("entry").str.starts_with("domain:")).then(pl.lit("url"))
-        .when(pl.col("host").is_in(private)).then(pl.lit("private_site"))
+        section=pl.when(~pl.col("entry").str.starts_with("domain:"))
+        .then(pl.lit("url"))
+        .when(pl.col("host").is_in(private))
+        .then(pl.lit("private_site"))
         .otherwise(pl.lit("domain")),
         comment=pl.format("# {}: {}", details, reasons),
     )
@@ -286,14 +320,22 @@ def render(
 def parse_entries(text: str) -> tuple[list[str], list[str]]:
     """The entries of a disavow file in a comparable form (`domain:` names lowercased without a
     trailing dot, URLs as written) and the problems of its invalid lines."""
-    lines = _lines(text).with_columns(line=pl.col("line").str.strip_chars()).with_columns(problem=problem_expr(pl.col("line")))
-    entries = lines.filter(
-        pl.col("problem").is_null() & (pl.col("line") != "") & ~pl.col("line").str.starts_with("#")
-    ).select(
-        pl.when(pl.col("line").str.starts_with("domain:"))
-        .then(pl.lit("domain:") + pl.col("line").str.slice(len("domain:")).str.to_lowercase().str.strip_chars_end("."))
-        .otherwise(pl.col("line"))
-    ).to_series()
+    lines = (
+        _lines(text)
+        .with_columns(line=pl.col("line").str.strip_chars())
+        .with_columns(problem=problem_expr(pl.col("line")))
+    )
+    entries = (
+        lines.filter(pl.col("problem").is_null() & (pl.col("line") != "") & ~pl.col("line").str.starts_with("#"))
+        .select(
+            pl.when(pl.col("line").str.starts_with("domain:"))
+            .then(
+                pl.lit("domain:") + pl.col("line").str.slice(len("domain:")).str.to_lowercase().str.strip_chars_end(".")
+            )
+            .otherwise(pl.col("line"))
+        )
+        .to_series()
+    )
     return entries.to_list(), _describe(lines.filter(pl.col("problem").is_not_null()))
 
 

@@ -126,7 +126,9 @@ def _part(path: Path) -> Path:
 
 
 def export_parquet(con, table: str, path: Path) -> None:
-    con.execute(f"copy (select * from marts.{_ident(table)}) to {_sql_string(str(_part(path)))} (format parquet, compression zstd)")
+    con.execute(
+        f"copy (select * from marts.{_ident(table)}) to {_sql_string(str(_part(path)))} (format parquet, compression zstd)"
+    )
 
 
 def export_csv(con, table: str, path: Path) -> None:
@@ -189,7 +191,9 @@ class Written:
     rows: int
 
 
-def export_tables(warehouse: Path, out_dir: Path, fmt: str, requested: Sequence[str] = ()) -> tuple[list[Written], list[str], list[str]]:
+def export_tables(
+    warehouse: Path, out_dir: Path, fmt: str, requested: Sequence[str] = ()
+) -> tuple[list[Written], list[str], list[str]]:
     """Write the planned marts of `warehouse` into `out_dir` as `fmt`. Returns (written, notes,
     errors); raises ExportUsageError for bad usage (nothing written)."""
     from dagster_project import warehouse as wh

@@ -132,7 +132,9 @@ def scope_condition(scope: str, window: tuple[dt.date, dt.date], changed_sources
     if scope == "sources":
         return f"source_url_key in (select source_url_key from published.{changed_sources})"
     if scope == "domains":
-        return f"source_domain in (select source_domain from published.{changed_sources} where source_domain is not null)"
+        return (
+            f"source_domain in (select source_domain from published.{changed_sources} where source_domain is not null)"
+        )
     raise ValueError(f"unknown incremental scope {scope!r}")
 
 

@@ -35,6 +35,7 @@ REQUIRED_TOO = {"ledger": ("target_url",)}
 # A ranking row must say what ranked: a keyword, a page or (GSC Dates.csv) a day.
 REQUIRED_ANY = {"rankings": ("keyword", "url", "ranking_date")}
 
+
 def sha256_of(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
@@ -235,8 +236,10 @@ def land_file(path: Path, inbox: Path, config: Config, scanned: InboxFile | None
         after = path.stat()
     except OSError as exc:
         return rejected_file(relative, b"", f"cannot read file: {exc.strerror or exc}")
-    same = scanned is not None and len(data) == scanned.size and all(
-        (st.st_size, st.st_mtime_ns) == (scanned.size, scanned.mtime_ns) for st in (before, after)
+    same = (
+        scanned is not None
+        and len(data) == scanned.size
+        and all((st.st_size, st.st_mtime_ns) == (scanned.size, scanned.mtime_ns) for st in (before, after))
     )
     modified = dt.datetime.fromtimestamp(after.st_mtime)
     return land_bytes(relative, data, config, modified, scanned.sha256 if same else None)

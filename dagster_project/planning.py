@@ -47,7 +47,9 @@ from dagster_project.quality.rules import date_in_window
 
 # ------------------------------------------------------------------ the snapshot date of a file
 
-_MONTHS = {m: i for i, m in enumerate(["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1)}
+_MONTHS = {
+    m: i for i, m in enumerate(["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1)
+}
 _DATE_PATTERNS = [
     # 2026-10-01, 2026_10_01, 2026.10.01
     (re.compile(r"(?<!\d)(20\d{2}|19\d{2})[-_.](\d{2})[-_.](\d{2})(?!\d)"), lambda m: (m[1], m[2], m[3])),
@@ -166,7 +168,9 @@ class WarehouseState:
     def loaded_dates(self, name: str) -> tuple[dt.date, ...]:
         """Snapshot dates of the loaded version(s) of a file name."""
         return tuple(
-            sorted(d for (n, _), (status, d) in self.files.items() if n == name and status == "loaded" and d is not None)
+            sorted(
+                d for (n, _), (status, d) in self.files.items() if n == name and status == "loaded" and d is not None
+            )
         )
 
     @property
@@ -227,7 +231,9 @@ def run_keys(new: Iterable[NewFile], bounds: Bounds) -> list[str]:
     return partition_keys(new, bounds) or [bounds.last]
 
 
-def in_run(new: NewFile, start_key: str, end_key: str, bounds: Bounds, landed_date: dt.date | None = None) -> bool | None:
+def in_run(
+    new: NewFile, start_key: str, end_key: str, bounds: Bounds, landed_date: dt.date | None = None
+) -> bool | None:
     """Does a run over [start_key, end_key] land this new file? A dated file: by its date. A file
     only its contents date: None until it is landed, then by the date landing gave it."""
     day = new.date or landed_date

@@ -58,6 +58,15 @@ def dbt_node_event(raw: Mapping[str, Any]) -> dict | None:
     node_name = node.get("node_name") or data.get("node_name") or unique_id
     label = f"{schema}.{node_name}" if schema and kind in ("model", "seed", "snapshot") else node_name
     if name == _DBT_START:
-        return {"phase": "start", "name": label, "kind": kind, "index": data.get("index"), "total": total, "status": None}
-    status = "skipped" if name == "SkippingDetails" else str(data.get("status") or node.get("node_status") or "").lower()
+        return {
+            "phase": "start",
+            "name": label,
+            "kind": kind,
+            "index": data.get("index"),
+            "total": total,
+            "status": None,
+        }
+    status = (
+        "skipped" if name == "SkippingDetails" else str(data.get("status") or node.get("node_status") or "").lower()
+    )
     return {"phase": "done", "name": label, "kind": kind, "index": data.get("index"), "total": total, "status": status}

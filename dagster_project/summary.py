@@ -317,7 +317,13 @@ def build_summary(warehouse_path: Path) -> Summary:
 
 # --- false losses: one line, "Ahrefs marked 3 links lost that Semrush still sees" -----------------
 
-TOOL_NAMES = {"ahrefs": "Ahrefs", "semrush": "Semrush", "majestic": "Majestic", "moz": "Moz", "gsc": "Google Search Console"}
+TOOL_NAMES = {
+    "ahrefs": "Ahrefs",
+    "semrush": "Semrush",
+    "majestic": "Majestic",
+    "moz": "Moz",
+    "gsc": "Google Search Console",
+}
 FALSE_LOSSES = "intermediate.int_backlinks__false_losses"
 
 
@@ -337,7 +343,9 @@ def false_loss_line(counts: list[tuple[str, int, list[str]]]) -> str | None:
     for tool, links, others in counts:
         names = [_tool(o) for o in others]
         verb = "sees" if len(names) == 1 else "see"
-        parts.append(f"{_tool(tool)} marked {links} link{'s' if links != 1 else ''} lost that {_and(names)} still {verb}")
+        parts.append(
+            f"{_tool(tool)} marked {links} link{'s' if links != 1 else ''} lost that {_and(names)} still {verb}"
+        )
     return "; ".join(parts) or None
 
 

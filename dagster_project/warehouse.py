@@ -283,7 +283,9 @@ def write_config(con: duckdb.DuckDBPyConnection, config) -> None:
     _insert(con, "config.brand_terms", brand_terms)
     _insert(con, "config.keywords", pl.DataFrame({"keyword": list(config.keywords)}, schema={"keyword": pl.String}))
     _insert(con, "config.topics", topics)
-    _insert(con, "config.disavow_never", pl.DataFrame({"domain": list(config.disavow.never)}, schema={"domain": pl.String}))
+    _insert(
+        con, "config.disavow_never", pl.DataFrame({"domain": list(config.disavow.never)}, schema={"domain": pl.String})
+    )
     thresholds = pl.DataFrame([config.thresholds.model_dump()])
     con.register("_thresholds", thresholds.to_arrow())
     con.execute("create or replace table config.thresholds as select * from _thresholds")

@@ -76,8 +76,16 @@ class _Pipe:
             self.events.append(self._read_message(deadline))
 
 
-def open_page(url: str, ready: str, evaluate: list[str], timeout: float = 90, screenshot: bool = False,
-              width: int = 1400, height: int = 1000, slice_height: int = 0) -> PageResult:
+def open_page(
+    url: str,
+    ready: str,
+    evaluate: list[str],
+    timeout: float = 90,
+    screenshot: bool = False,
+    width: int = 1400,
+    height: int = 1000,
+    slice_height: int = 0,
+) -> PageResult:
     """Load `url`, wait until the JavaScript expression `ready` is true (or `timeout` passes), then
     evaluate each expression of `evaluate` in the page and collect what went wrong."""
     chromium = chromium_path()
@@ -89,20 +97,37 @@ def open_page(url: str, ready: str, evaluate: list[str], timeout: float = 90, sc
     def wire_pipes() -> None:  # in the child: Chromium expects its pipe on fds 3 and 4
         # via fds >= 10 first: the pipe's own fds may be 3 or 4, and dup2 onto itself would keep
         # the close-on-exec flag
-        commands, replies = fcntl.fcntl(to_browser_read, fcntl.F_DUPFD, 10), fcntl.fcntl(from_browser_write, fcntl.F_DUPFD, 10)
+        commands, replies = (
+            fcntl.fcntl(to_browser_read, fcntl.F_DUPFD, 10),
+            fcntl.fcntl(from_browser_write, fcntl.F_DUPFD, 10),
+        )
         os.dup2(commands, 3)
         os.dup2(replies, 4)
 
     with tempfile.TemporaryDirectory(prefix="chromium-profile-") as profile:
         args = [
-            chromium, "--headless", "--remote-debugging-pipe", "--disable-gpu", "--no-first-run",
-            "--no-default-browser-check", "--disable-extensions", "--disable-background-networking",
-            f"--user-data-dir={profile}", f"--window-size={width},{height}", "about:blank",
+            chromium,
+            "--headless",
+            "--remote-debugging-pipe",
+            "--disable-gpu",
+            "--no-first-run",
+            "--no-default-browser-check",
+            "--disable-extensions",
+            "--disable-background-networking",
+            f"--user-data-dir={profile}",
+            f"--window-size={width},{height}",
+            "about:blank",
         ]
         if os.geteuid() == 0:
             args.insert(2, "--no-sandbox")  # Chromium refuses to run its sandbox as root
-        process = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                   close_fds=False, preexec_fn=wire_pipes)
+        process = subprocess.Popen(
+            args,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            close_fds=False,
+            preexec_fn=wire_pipes,
+        )
         os.close(to_browser_read)
         os.close(from_browser_write)
         pipe = _Pipe(process, to_browser_write, from_browser_read)
@@ -115,27 +140,41 @@ def open_page(url: str, ready: str, evaluate: list[str], timeout: float = 90, sc
             pipe.wait_event("Page.loadEventFired", timeout=timeout)
             deadline = time.monotonic() + timeout
             while time.monotonic() < deadline:
-                done = pipe.send("Runtime.evaluate", {"expression": f"Boolean({ready})", "returnByValue": True}, session=session)
+                done = pipe.send(
+                    "Runtime.evaluate", {"expression": f"Boolean({ready})", "returnByValue": True}, session=session
+                )
                 if done.get("result", {}).get("value"):
                     break
                 time.sleep(0.2)
             values = {}
             for expression in evaluate:
-                reply = pipe.send("Runtime.evaluate", {"expression": expression, "returnByValue": True}, session=session)
+                reply = pipe.send(
+                    "Runtime.evaluate", {"expression": expression, "returnByValue": True}, session=session
+                )
                 values[expression] = reply.get("result", {}).get("value")
             image, parts = None, []
             if screenshot:
                 metrics = pipe.send("Page.getLayoutMetrics", session=session)["cssContentSize"]
-                shot = pipe.send("Page.captureScreenshot", {
-                    "format": "png", "captureBeyondViewport": True,
-                    "clip": {"x": 0, "y": 0, "width": width, "height": metrics["height"], "scale": 1},
-                }, session=session)
+                shot = pipe.send(
+                    "Page.captureScreenshot",
+                    {
+                        "format": "png",
+                        "captureBeyondViewport": True,
+                        "clip": {"x": 0, "y": 0, "width": width, "height": metrics["height"], "scale": 1},
+                    },
+                    session=session,
+                )
                 image = base64.b64decode(shot["data"])
                 for top in range(0, int(metrics["height"]) if slice_height else 0, slice_height or 1):
-                    part = pipe.send("Page.captureScreenshot", {
-                        "format": "png", "captureBeyondViewport": True,
-                        "clip": {"x": 0, "y": top, "width": width, "height": slice_height, "scale": 1},
-                    }, session=session)
+                    part = pipe.send(
+                        "Page.captureScreenshot",
+                        {
+                            "format": "png",
+                            "captureBeyondViewport": True,
+                            "clip": {"x": 0, "y": top, "width": width, "height": slice_height, "scale": 1},
+                        },
+                        session=session,
+                    )
                     parts.append(base64.b64decode(part["data"]))
         finally:
             try:
@@ -153,7 +192,9 @@ def open_page(url: str, ready: str, evaluate: list[str], timeout: float = 90, sc
     for event in pipe.events:
         method, params = event.get("method"), event.get("params", {})
         if method == "Runtime.consoleAPICalled" and params.get("type") in ("error", "assert"):
-            result.console_errors.append(" ".join(str(a.get("value", a.get("description", ""))) for a in params.get("args", [])))
+            result.console_errors.append(
+                " ".join(str(a.get("value", a.get("description", ""))) for a in params.get("args", []))
+            )
         elif method == "Log.entryAdded" and params.get("entry", {}).get("level") == "error":
             result.console_errors.append(params["entry"].get("text", ""))
         elif method == "Runtime.exceptionThrown":

@@ -23,8 +23,20 @@ from dagster_project.cli.job import run_refresh_job
 
 
 @click.command("backfill")
-@click.option("--from", "date_from", required=True, type=click.DateTime(formats=["%Y-%m-%d"]), help="First snapshot date (YYYY-MM-DD).")
-@click.option("--to", "date_to", required=True, type=click.DateTime(formats=["%Y-%m-%d"]), help="Last snapshot date (YYYY-MM-DD), inclusive.")
+@click.option(
+    "--from",
+    "date_from",
+    required=True,
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="First snapshot date (YYYY-MM-DD).",
+)
+@click.option(
+    "--to",
+    "date_to",
+    required=True,
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Last snapshot date (YYYY-MM-DD), inclusive.",
+)
 @click.option(
     "--archive",
     type=click.Path(path_type=Path),
@@ -33,7 +45,9 @@ from dagster_project.cli.job import run_refresh_job
 )
 @common.paths_options
 @common.inbox_option
-@click.option("--full-refresh", is_flag=True, help="Rebuild the incremental models over every snapshot, not just the range.")
+@click.option(
+    "--full-refresh", is_flag=True, help="Rebuild the incremental models over every snapshot, not just the range."
+)
 @common.wait_option
 @common.verbose_option
 def command(date_from, date_to, archive, config_path, warehouse_path, inbox, full_refresh, wait, verbose) -> None:
@@ -64,8 +78,13 @@ def command(date_from, date_to, archive, config_path, warehouse_path, inbox, ful
             console.print(f"  {key}  {new[key]:>4} new  {held[key]:>4} already loaded")
         console.print(
             f"[bold]Landing exports[/]: {sum(new.values())} new in {len(new)} partitions, "
-            f"{sum(held.values())} already loaded" + (f"; {outside} new files outside the range are left alone" if outside else "")
-            + (f"; {undated} new files without a date in their path land if their contents date them into the range" if undated else "")
+            f"{sum(held.values())} already loaded"
+            + (f"; {outside} new files outside the range are left alone" if outside else "")
+            + (
+                f"; {undated} new files without a date in their path land if their contents date them into the range"
+                if undated
+                else ""
+            )
         )
 
         rejected: list[tuple[str, str]] = []
@@ -90,7 +109,9 @@ def command(date_from, date_to, archive, config_path, warehouse_path, inbox, ful
     console.print()
     rows = partition_summary(paths.warehouse, window["min_date"], window["max_date"])
     if rows:
-        console.print("[bold]Snapshots in the range[/] (date · files loaded · rows loaded · files rejected · link observations)")
+        console.print(
+            "[bold]Snapshots in the range[/] (date · files loaded · rows loaded · files rejected · link observations)"
+        )
         for day, files, rows_loaded, bad, observations in rows:
             console.print(f"  {day}  {files:>4}  {rows_loaded:>10,}  {bad:>3}  {observations:>10,}")
         total = [sum(r[i] for r in rows) for i in range(1, 5)]

@@ -41,7 +41,9 @@ def fail(message: str, code: int = EXIT_USAGE) -> None:
 
 
 config_option = click.option("--config", "config_path", help="sites.yml [env BACKLINKS_CONFIG].")
-warehouse_option = click.option("--warehouse", "warehouse_path", help="DuckDB warehouse file [env BACKLINKS_WAREHOUSE].")
+warehouse_option = click.option(
+    "--warehouse", "warehouse_path", help="DuckDB warehouse file [env BACKLINKS_WAREHOUSE]."
+)
 inbox_option = click.option("--inbox", help="Folder of exports [env BACKLINKS_INBOX].")
 
 
@@ -71,7 +73,9 @@ def quiet_libraries() -> None:
     os.environ.setdefault("DAGSTER_EMIT_PARTITION_SUBSET_IN_PLANNED_EVENTS", "true")
 
 
-def resolve(config_path: str | None, inbox: str | None, warehouse_path: str | None, need_inbox: bool = False) -> settings.Paths:
+def resolve(
+    config_path: str | None, inbox: str | None, warehouse_path: str | None, need_inbox: bool = False
+) -> settings.Paths:
     """The paths of this command (flags over environment over defaults), with sites.yml validated
     and exported for the Dagster resources and dbt. Bad configuration exits 2 here."""
     paths = settings.resolve(config_path, inbox, warehouse_path)

@@ -52,7 +52,12 @@ def last_error(output: str) -> str:
 
 @click.command("docs")
 @common.paths_options
-@click.option("--out", "out_dir", type=click.Path(file_okay=False), help="Folder of the site [default: docs-site/ next to the warehouse].")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False),
+    help="Folder of the site [default: docs-site/ next to the warehouse].",
+)
 def command(config_path, warehouse_path, out_dir) -> None:
     """Generate the dbt docs site (models, columns, tests, lineage, exposures) of the published warehouse."""
     from dagster_project.defs.dbt.project import dbt_executable
@@ -66,7 +71,9 @@ def command(config_path, warehouse_path, out_dir) -> None:
 
     target = paths.logs / f"{paths.warehouse.stem}-dbt-docs"
     target.mkdir(parents=True, exist_ok=True)
-    common.console.print(f"[bold]Backlink Warehouse[/] docs · {escape(str(paths.warehouse))} (read-only) → {escape(str(out))}")
+    common.console.print(
+        f"[bold]Backlink Warehouse[/] docs · {escape(str(paths.warehouse))} (read-only) → {escape(str(out))}"
+    )
     proc = subprocess.run(
         dbt_docs_command(dbt_executable(), target),
         env=dbt_docs_env(paths.warehouse),
@@ -76,8 +83,13 @@ def command(config_path, warehouse_path, out_dir) -> None:
     )
     if proc.returncode != 0:
         if "lock" in proc.stdout.lower() and "conflicting" in proc.stdout.lower():
-            common.fail(f"{paths.warehouse} is open read-write in another process: close it, then run again", common.EXIT_BUSY)
-        common.fail(f"dbt docs generate failed: {last_error(proc.stdout + proc.stderr)} (log: {target / 'dbt.log'})", common.EXIT_PROBLEMS)
+            common.fail(
+                f"{paths.warehouse} is open read-write in another process: close it, then run again", common.EXIT_BUSY
+            )
+        common.fail(
+            f"dbt docs generate failed: {last_error(proc.stdout + proc.stderr)} (log: {target / 'dbt.log'})",
+            common.EXIT_PROBLEMS,
+        )
 
     out.mkdir(parents=True, exist_ok=True)
     for name in SITE_FILES:  # each file written beside its name first: never half a site

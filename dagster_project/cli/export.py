@@ -14,7 +14,9 @@ from dagster_project.export import FORMATS, ExportUsageError, export_tables
 @click.command("export")
 @common.paths_options
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="parquet", show_default=True, help="File format.")
-@click.option("--out", "out_dir", type=click.Path(), help="Folder for the files [default: exports/ next to the warehouse].")
+@click.option(
+    "--out", "out_dir", type=click.Path(), help="Folder for the files [default: exports/ next to the warehouse]."
+)
 @click.argument("tables", nargs=-1, metavar="[TABLE]...")
 def command(config_path, warehouse_path, fmt, out_dir, tables) -> None:
     """Write marts as files, one <mart>.<ext> each (default: every public mart).

@@ -52,9 +52,15 @@ def run_refresh_job(job_name: str = "refresh", progress_listener=None, **execute
             instance_mod.unsynced_sqlite()  # a run's ~1,200 events, each without an fsync
             instance = dg.DagsterInstance.get()
             command = click.get_current_context(silent=True)
-            tags = {**execute_kwargs.pop("tags", {}), CLI_TAG: f"backlinks {command.info_name}" if command else "backlinks"}
+            tags = {
+                **execute_kwargs.pop("tags", {}),
+                CLI_TAG: f"backlinks {command.info_name}" if command else "backlinks",
+            }
             # a caller's run config (e.g. backfill's archive folder) is merged with the logging one
-            run_config = {"loggers": {"console": {"config": {"log_level": "INFO"}}}, **execute_kwargs.pop("run_config", {})}
+            run_config = {
+                "loggers": {"console": {"config": {"log_level": "INFO"}}},
+                **execute_kwargs.pop("run_config", {}),
+            }
             started = time.perf_counter()
             result = job.execute_in_process(
                 instance=instance, raise_on_error=False, run_config=run_config, tags=tags, **execute_kwargs

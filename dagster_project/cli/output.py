@@ -117,7 +117,9 @@ class BuildProgress:
             self._bar.update(self._bar.task_ids[0], completed=self.done, total=self.total, current=_clip(self.current))
         elif self._plain_line_due(now):
             self._printed = (self.done, now)
-            self.console.print(f"  dbt {self.done:,}/{self.total:,} nodes · {now - self.started_at:.0f} s · {escape(self.current)}")
+            self.console.print(
+                f"  dbt {self.done:,}/{self.total:,} nodes · {now - self.started_at:.0f} s · {escape(self.current)}"
+            )
 
     def _plain_line_due(self, now: float) -> bool:
         done, at = self._printed
@@ -152,7 +154,9 @@ class ProgressPrinter:
     """What a run prints while it runs: a line per landed file (a bar instead on a terminal when
     there are many), then the dbt build's progress (BuildProgress)."""
 
-    def __init__(self, files_total: int | None = None, console: Console | None = None, live: bool | None = None) -> None:
+    def __init__(
+        self, files_total: int | None = None, console: Console | None = None, live: bool | None = None
+    ) -> None:
         self.console = console or common.console
         self.live = live_progress(self.console) if live is None else live
         self.files_total = files_total or 0
@@ -179,7 +183,12 @@ class ProgressPrinter:
 
     def _file(self, data: dict) -> None:
         self.files[data["status"]] += 1
-        if self._landing is None and self.live and self.files_total >= LANDING_BAR_FILES and sum(self.files.values()) == 1:
+        if (
+            self._landing is None
+            and self.live
+            and self.files_total >= LANDING_BAR_FILES
+            and sum(self.files.values()) == 1
+        ):
             self._landing = _bar(self.console)
             self._landing.add_task("landing", total=self.files_total, current="")
             self._landing.start()
@@ -260,9 +269,7 @@ def column_limits(columns: list[str], grid: list[list], width: int) -> dict[str,
     """Widths for the long-text columns (URLs, lists, free text) so that a table row fits `width`:
     the other columns keep their natural width, the long ones share what is left (each at most
     its cap). A table whose short columns alone are too wide is left to rich to squeeze."""
-    natural = {
-        c: max([cell_len(c)] + [cell_len(cell(row[i], c)) for row in grid]) for i, c in enumerate(columns)
-    }
+    natural = {c: max([cell_len(c)] + [cell_len(cell(row[i], c)) for row in grid]) for i, c in enumerate(columns)}
     flexible = [c for c in columns if _cap(c) is not None]
     fixed = sum(natural[c] for c in columns if c not in flexible)
     room = width - 2 - 3 * (len(columns) - 1) - fixed  # rich: one space at each edge, " │ " between
@@ -335,7 +342,11 @@ def timing_line(outcome: RunOutcome, now: float) -> str:
         "run overhead": (outcome.ended_at - outcome.started_at) - sum(steps.values()),
         "summary": now - outcome.ended_at,
     }
-    return f"Time: {now - common.STARTED:.1f} s (" + ", ".join(f"{name} {seconds:.1f}" for name, seconds in parts.items()) + ")"
+    return (
+        f"Time: {now - common.STARTED:.1f} s ("
+        + ", ".join(f"{name} {seconds:.1f}" for name, seconds in parts.items())
+        + ")"
+    )
 
 
 def report_outcome(outcome: RunOutcome, rejected_this_run: list[tuple[str, str]]) -> int:

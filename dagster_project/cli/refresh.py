@@ -42,7 +42,9 @@ def command(config_path, warehouse_path, inbox, force, wait, verbose) -> None:
     with common.writer_lock(paths, "backlinks refresh", wait) as waited:
         if waited:  # the refresh we waited for may have landed these very files
             plan, decision = _plan_or_exit(paths, config, force, verbose)
-        console.print(f"[bold]Landing exports[/]: {len(plan.new)} new, {len(plan.duplicates)} duplicate, {len(plan.unchanged)} unchanged")
+        console.print(
+            f"[bold]Landing exports[/]: {len(plan.new)} new, {len(plan.duplicates)} duplicate, {len(plan.unchanged)} unchanged"
+        )
         rejected: list[tuple[str, str]] = []
         loaded: list[str] = []
         busy: list[str] = []  # a read-write client took the warehouse during the run
@@ -85,12 +87,16 @@ def _plan_or_exit(paths, config, force: bool, verbose: bool) -> tuple[planning.P
     decision = planning.decide(plan, state, warehouse_fingerprint(config), force)
     if decision.no_exports:
         # nothing to build from: most likely the wrong folder (exit 2, nothing written)
-        common.fail(f"the inbox {paths.inbox} holds no exports (no files under it; hidden files and folders are skipped)")
+        common.fail(
+            f"the inbox {paths.inbox} holds no exports (no files under it; hidden files and folders are skipped)"
+        )
     if not decision.run:
         # Starting Dagster and dbt costs tens of seconds; with nothing new there is nothing to do.
         console.print(f"Nothing new: {len(plan.unchanged)} files already seen, config and models unchanged.")
         if not state.holds_data:
-            console.print(f"[yellow]Nothing loadable[/]: no file in {escape(str(paths.inbox))} has loaded yet (the audit says why each was rejected).")
+            console.print(
+                f"[yellow]Nothing loadable[/]: no file in {escape(str(paths.inbox))} has loaded yet (the audit says why each was rejected)."
+            )
         console.print()
         output.render_summary(paths.warehouse, verbose)
         sys.exit(common.EXIT_OK)

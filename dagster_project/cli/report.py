@@ -11,7 +11,9 @@ from dagster_project.cli import common
 
 @click.command("report")
 @common.paths_options
-@click.option("--out", "out_path", type=click.Path(dir_okay=False), help="HTML file [default: report.html next to the warehouse].")
+@click.option(
+    "--out", "out_path", type=click.Path(dir_okay=False), help="HTML file [default: report.html next to the warehouse]."
+)
 def command(config_path, warehouse_path, out_path) -> None:
     """Write a self-contained HTML report with charts (works offline; nothing is fetched)."""
     from dagster_project.report.build import build_report

@@ -80,7 +80,7 @@ def _read(data: bytes, file_name: str) -> ParsedExport:
             "content_text": [_plain(row["content"]) for row in entries],
             "raw": [json.dumps(row, ensure_ascii=False) for row in entries],
         },
-        schema_overrides={c: pl.String for c in ("link", "title", "content", "published", "language")},
+        schema_overrides=dict.fromkeys(("link", "title", "content", "published", "language"), pl.String),
     ).with_row_index("row_number", offset=1)
     frame = frame.with_columns(pl.col("row_number").cast(pl.Int64))
 

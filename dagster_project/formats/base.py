@@ -45,7 +45,7 @@ class ContainerFormat:
     kind: str
     source_tool: str
     sniff: Callable[[bytes, str], bool]  # (data, file_name) -> is it ours?
-    read: Callable[[bytes, str], "ParsedExport"]
+    read: Callable[[bytes, str], ParsedExport]
 
 
 @dataclass

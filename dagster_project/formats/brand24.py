@@ -25,7 +25,7 @@ _REQUIRED = {"date", "source"}
 
 def _matches(headers: list[str]) -> bool:
     h = set(headers)
-    return _REQUIRED <= h and "hrs" in h and bool(h & {"id", "title", "content"})
+    return h >= _REQUIRED and "hrs" in h and bool(h & {"id", "title", "content"})
 
 
 def _published(cols: list[str]) -> pl.Expr:

@@ -223,7 +223,7 @@ def find_table(text: str, candidates: Sequence[TableFormat]) -> tuple[TableForma
                 continue
             following = lines[index + 1 : index + 1 + SAMPLE_ROWS]
             for fmt in candidates:
-                if _claims(fmt, headers, lambda: _sample(following, delimiter)):
+                if _claims(fmt, headers, lambda: _sample(following, delimiter)):  # noqa: B023 (called at once)
                     return fmt, index, delimiter
     raise UnrecognisedExport(f"not a supported export: header {_describe(lines)} matches no known format")
 
@@ -389,8 +389,10 @@ class _RawLines:
         if texts is None:
             texts = self._rejoined(body, wanted)
         table = pl.DataFrame({"row_number": wanted, "raw": texts}, schema={"row_number": pl.Int64, "raw": pl.String})
-        found = row_numbers.cast(pl.Int64).to_frame("row_number").join(
-            table, on="row_number", how="left", maintain_order="left"
+        found = (
+            row_numbers.cast(pl.Int64)
+            .to_frame("row_number")
+            .join(table, on="row_number", how="left", maintain_order="left")
         )
         return found.get_column("raw")
 
@@ -504,7 +506,7 @@ def _used_columns(fmt: TableFormat, names: list[str]) -> set[str] | None:
     schema = dict.fromkeys(names, pl.String()) | {"row_number": pl.Int64()}
     read: list[list[str] | None] = []
 
-    def source(with_columns, predicate, n_rows, batch_size):  # noqa: ARG001 (the plugin's signature)
+    def source(with_columns, predicate, n_rows, batch_size):
         read.append(with_columns)
         yield pl.DataFrame(schema=schema)
 
@@ -515,7 +517,7 @@ def _used_columns(fmt: TableFormat, names: list[str]) -> set[str] | None:
             if not isinstance(mapped, pl.LazyFrame):
                 return None
             mapped.collect()
-    except Exception:  # noqa: BLE001 - an eager-only mapping: no shortcut, not an error
+    except Exception:
         return None
     if not read or any(columns is None for columns in read):
         return None
@@ -660,10 +662,7 @@ def read_table(data: bytes, file_name: str, formats: Sequence[TableFormat]) -> P
     the file decoded by `decode()` (damaged UTF-8 or a legacy code page) and split again.
     """
     utf16 = _utf16_encoding(data)
-    if utf16 is None:
-        parsed = _read_utf8(data, formats)
-    else:
-        parsed = _read_utf16(data, formats, *utf16)
+    parsed = _read_utf8(data, formats) if utf16 is None else _read_utf16(data, formats, *utf16)
     if parsed is not None:
         return parsed
     text, encoding, (fmt, header_index, delimiter) = _decode_and_find(data, formats)

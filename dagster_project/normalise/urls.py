@@ -32,22 +32,42 @@ from dagster_project.normalise.hosts import host_table
 # included: `ref`, `source`, `id`, `s`, `q` — they often select content (e.g. GitHub `?ref=`).
 TRACKING_PARAMS: tuple[str, ...] = (
     "utm_*",  # Google Analytics campaign parameters (utm_source, utm_medium, ..., utm_id)
-    "gclid", "gclsrc", "dclid", "gbraid", "wbraid",  # Google Ads / DoubleClick click ids
-    "_ga", "_gl",  # Google Analytics cross-domain linker
-    "fbclid", "igshid",  # Facebook, Instagram
+    "gclid",
+    "gclsrc",
+    "dclid",
+    "gbraid",
+    "wbraid",  # Google Ads / DoubleClick click ids
+    "_ga",
+    "_gl",  # Google Analytics cross-domain linker
+    "fbclid",
+    "igshid",  # Facebook, Instagram
     "msclkid",  # Microsoft Ads
-    "yclid", "ysclid",  # Yandex
-    "twclid", "ttclid", "li_fat_id",  # X/Twitter, TikTok, LinkedIn
-    "mc_cid", "mc_eid",  # Mailchimp
-    "_hsenc", "_hsmi", "__hstc", "__hssc", "__hsfp", "hsctatracking",  # HubSpot
+    "yclid",
+    "ysclid",  # Yandex
+    "twclid",
+    "ttclid",
+    "li_fat_id",  # X/Twitter, TikTok, LinkedIn
+    "mc_cid",
+    "mc_eid",  # Mailchimp
+    "_hsenc",
+    "_hsmi",
+    "__hstc",
+    "__hssc",
+    "__hsfp",
+    "hsctatracking",  # HubSpot
     "mkt_tok",  # Marketo
-    "ref_src", "ref_url",  # Twitter embeds
+    "ref_src",
+    "ref_url",  # Twitter embeds
     "srsltid",  # Google Merchant Center
-    "oly_anon_id", "oly_enc_id", "vero_id", "wickedid", "rb_clickid", "s_kwcid", "ef_id",  # misc ad/email platforms
+    "oly_anon_id",
+    "oly_enc_id",
+    "vero_id",
+    "wickedid",
+    "rb_clickid",
+    "s_kwcid",
+    "ef_id",  # misc ad/email platforms
 )
-_TRACKING_KEY_RE = "|".join(
-    rf"{p[:-1]}[^&=]*" if p.endswith("*") else p for p in TRACKING_PARAMS
-)
+_TRACKING_KEY_RE = "|".join(rf"{p[:-1]}[^&=]*" if p.endswith("*") else p for p in TRACKING_PARAMS)
 _TRACKING_PARAM_RE = rf"(?i)&(?:{_TRACKING_KEY_RE})(?:=[^&]*)?&"
 _HAS_TRACKING_RE = rf"(?i)(?:^|&)(?:{_TRACKING_KEY_RE})(?:[=&]|$)|&&|^&|&$"
 
@@ -122,21 +142,28 @@ def authority_table(authorities: pl.Series) -> pl.DataFrame:
     hosts = host_table(parts.get_column("raw_host"))
     port_text = pl.col("port_text").fill_null("")
     port = pl.when(port_text.str.contains(r"^[0-9]{1,5}$")).then(port_text.cast(pl.Int64, strict=False))
-    host_url = pl.when(pl.col("host").str.contains(":", literal=True)).then(
-        pl.concat_str([pl.lit("["), pl.col("host"), pl.lit("]")])
-    ).otherwise(pl.col("host"))
+    host_url = (
+        pl.when(pl.col("host").str.contains(":", literal=True))
+        .then(pl.concat_str([pl.lit("["), pl.col("host"), pl.lit("]")]))
+        .otherwise(pl.col("host"))
+    )
 
     def with_port(default: int) -> pl.Expr:
-        return pl.when((port_text == "") | (port == default)).then(host_url).otherwise(
-            pl.concat_str([host_url, pl.lit(":"), port.cast(pl.String)])
+        return (
+            pl.when((port_text == "") | (port == default))
+            .then(host_url)
+            .otherwise(pl.concat_str([host_url, pl.lit(":"), port.cast(pl.String)]))
         )
 
     return (
         parts.join(hosts, on="raw_host", how="left", maintain_order="left")
         .with_columns(
-            pl.when(pl.col("raw_host").fill_null("") == "").then(pl.lit("empty host"))
-            .when(pl.col("host").is_null()).then(pl.lit("invalid host"))
-            .when((port_text != "") & ~(port <= 65535).fill_null(False)).then(pl.lit("invalid port"))
+            pl.when(pl.col("raw_host").fill_null("") == "")
+            .then(pl.lit("empty host"))
+            .when(pl.col("host").is_null())
+            .then(pl.lit("invalid host"))
+            .when((port_text != "") & ~(port <= 65535).fill_null(False))
+            .then(pl.lit("invalid port"))
             .alias("status"),
         )
         .select("auth", "host", "domain", "status", with_port(80).alias("http"), with_port(443).alias("https"))
@@ -214,10 +241,14 @@ def _url_stages(url_col: str, host_col: str, domain_col: str, error_col: str) ->
     relative = pl.when(no_scheme).then(u).str.contains(r"^(?:[?#]|[/\\](?:[^/\\]|$))")
     # kind: "web" (http/https), "bare" (no scheme: http is implied), "relative", or the scheme.
     kind = (
-        pl.when(u.is_null()).then(None)
-        .when(is_web).then(pl.lit("web"))
-        .when(relative).then(pl.lit("relative"))
-        .when(no_scheme).then(pl.lit("bare"))
+        pl.when(u.is_null())
+        .then(None)
+        .when(is_web)
+        .then(pl.lit("web"))
+        .when(relative)
+        .then(pl.lit("relative"))
+        .when(no_scheme)
+        .then(pl.lit("bare"))
         .otherwise(scheme)
     )
     # Browsers ignore any run of slashes/backslashes after a web scheme (`https:/x`, `http:\\x`).
@@ -243,18 +274,24 @@ def _url_stages(url_col: str, host_col: str, domain_col: str, error_col: str) ->
     info = c["info"].struct
     bare = c["kind"] == "bare"
     reason = (
-        pl.when(c["kind"].is_null()).then(None)
-        .when(c["kind"] == "javascript").then(pl.lit("javascript URL"))
-        .when(c["kind"] == "relative").then(pl.lit("relative URL"))
-        .when(~usable).then(pl.concat_str([pl.lit("unsupported scheme "), c["kind"]]))
+        pl.when(c["kind"].is_null())
+        .then(None)
+        .when(c["kind"] == "javascript")
+        .then(pl.lit("javascript URL"))
+        .when(c["kind"] == "relative")
+        .then(pl.lit("relative URL"))
+        .when(~usable)
+        .then(pl.concat_str([pl.lit("unsupported scheme "), c["kind"]]))
         # Without a scheme, only something that looks like a domain is taken as a URL.
         .when(bare & (info.field("status").is_not_null() | ~info.field("host").str.contains(r"[.:]")))
         .then(pl.lit("unparseable URL"))
         .otherwise(info.field("status"))
     )
-    shown = pl.when(c["raw"].str.len_chars() > _MAX_ERROR_URL).then(
-        pl.concat_str([c["raw"].str.slice(0, _MAX_ERROR_URL), pl.lit("…")])
-    ).otherwise(c["raw"])
+    shown = (
+        pl.when(c["raw"].str.len_chars() > _MAX_ERROR_URL)
+        .then(pl.concat_str([c["raw"].str.slice(0, _MAX_ERROR_URL), pl.lit("…")]))
+        .otherwise(c["raw"])
+    )
     authority = pl.when(c["scheme"] == "https").then(info.field("https")).otherwise(info.field("http"))
     url = pl.concat_str([c["scheme"], pl.lit("://"), authority, c["tail"]])
     stages.append([reason.alias(t["reason"])])

@@ -219,7 +219,9 @@ def to_datetime(e: pl.Expr) -> pl.Expr:
     ISO with/without `T…Z`, `2019-11-15 12:57:46 +00:00`, `YYYY-MM-DD`, `YYYYMMDD`, `Sep 15, 2026`,
     `28 Sep 2026`, `28/09/2026` (day first), `25-Apr-2020`, epoch seconds or milliseconds.
     """
-    return e.map_batches(lambda s: _representable(_ladder(s, _DATE_ATTEMPTS, _DT)), return_dtype=_DT, is_elementwise=True)
+    return e.map_batches(
+        lambda s: _representable(_ladder(s, _DATE_ATTEMPTS, _DT)), return_dtype=_DT, is_elementwise=True
+    )
 
 
 def _representable(stamps: pl.Series) -> pl.Series:

@@ -29,7 +29,6 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import registry
 from sqlalchemy.engine import cursor as sa_cursor
 
-
 BUFFERED_ROWS = 10_000
 
 

@@ -33,6 +33,7 @@ ERROR, WARNING = "error", "warning"
 EXAMPLES = 3  # unexpected values quoted per failed expectation
 _SHOWN_CHARS = 60
 
+
 def _gx():
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("TQDM_DISABLE", "1")
@@ -99,7 +100,9 @@ def schema_expectations(kind: str) -> list:
     for name, dtype in columns.items():
         sql_type = schema.duckdb_type(dtype)
         expected.append(
-            gxe.ExpectColumnValuesToBeInTypeList(column=name, type_list=[sql_type], meta=_meta(ERROR, f"{name} is {sql_type}"))
+            gxe.ExpectColumnValuesToBeInTypeList(
+                column=name, type_list=[sql_type], meta=_meta(ERROR, f"{name} is {sql_type}")
+            )
         )
     return expected
 
@@ -298,7 +301,9 @@ class Warehouse:
         return self.source.add_query_asset(name, query=sql).add_batch_definition_whole_table(name)
 
     def table(self, name: str, schema_name: str, table_name: str):
-        return self.source.add_table_asset(name, table_name=table_name, schema_name=schema_name).add_batch_definition_whole_table(name)
+        return self.source.add_table_asset(
+            name, table_name=table_name, schema_name=schema_name
+        ).add_batch_definition_whole_table(name)
 
     def count(self, sql: str) -> int:
         """Rows of a query, through the engine GX validates with (its pooled connection)."""
@@ -312,7 +317,9 @@ class Warehouse:
         self._runs += 1
         name = f"run_{self._runs}"
         # copies: an expectation object belongs to the first suite it joins
-        suite = self.context.suites.add(gx.ExpectationSuite(name=name, expectations=[copy.copy(e) for e in expectations]))
+        suite = self.context.suites.add(
+            gx.ExpectationSuite(name=name, expectations=[copy.copy(e) for e in expectations])
+        )
         definition = self.context.validation_definitions.add(gx.ValidationDefinition(name=name, data=data, suite=suite))
         return definition.run(result_format=result_format).results
 
@@ -333,7 +340,9 @@ def _failure(result, index_columns: Sequence[str]) -> Failure:
     )
 
 
-def validate(warehouse: Warehouse, data, expectations: list, name: str, index_columns: Sequence[str] = ()) -> SuiteResult:
+def validate(
+    warehouse: Warehouse, data, expectations: list, name: str, index_columns: Sequence[str] = ()
+) -> SuiteResult:
     """Run `expectations` on one data asset of `warehouse` and keep what failed.
 
     Two passes: every expectation as pass/fail only (GX's cheapest result format), then only the
@@ -414,9 +423,15 @@ def validate_batch(path: Path, kind: str, files: Sequence[File], today: dt.date)
     with Warehouse(path) as warehouse:
         results = [
             validate(warehouse, warehouse.table("schema", "raw", kind), schema_expectations(kind), f"{kind}_schema"),
-            validate(warehouse, warehouse.query("rows", rows_sql), row_expectations(kind, today), f"{kind}_rows", ROW_INDEX),
             validate(
-                warehouse, warehouse.query("files", files_query(kind, files)), file_expectations(kind), f"{kind}_files", FILE_INDEX
+                warehouse, warehouse.query("rows", rows_sql), row_expectations(kind, today), f"{kind}_rows", ROW_INDEX
+            ),
+            validate(
+                warehouse,
+                warehouse.query("files", files_query(kind, files)),
+                file_expectations(kind),
+                f"{kind}_files",
+                FILE_INDEX,
             ),
         ]
         rows = warehouse.count(rows_sql)

@@ -8,6 +8,7 @@ import datetime as dt
 import os
 from pathlib import Path
 
+
 def build_report(warehouse: Path, out: Path, now: dt.datetime | None = None) -> Path:
     """Render the report of `warehouse` into `out`; raises LookupError for a warehouse that cannot
     make one (missing, or never refreshed)."""

@@ -51,7 +51,11 @@ def referring_domains(data: ReportData) -> dict | None:
     frame = data.referring_domains
     if not frame.height:
         return None
-    rows = _values(frame.with_columns(role=pl.when(pl.col("site_domain") == data.site).then(pl.lit("site")).otherwise(pl.lit("competitor"))))
+    rows = _values(
+        frame.with_columns(
+            role=pl.when(pl.col("site_domain") == data.site).then(pl.lit("site")).otherwise(pl.lit("competitor"))
+        )
+    )
     axis = {"format": "%d %b %Y", "labelAngle": 0}
     dates = frame["snapshot_date"].unique().sort()
     if dates.len() <= 12:  # a tick on each snapshot, not on arbitrary days between them
@@ -62,8 +66,13 @@ def referring_domains(data: ReportData) -> dict | None:
         height=280,
         mark={"type": "line", "point": {"size": 60, "filled": True}},
         encoding={
-            "x": {"field": "snapshot_date", "type": "temporal", "timeUnit": "utcyearmonthdate", "title": "Snapshot",
-                  "axis": axis},
+            "x": {
+                "field": "snapshot_date",
+                "type": "temporal",
+                "timeUnit": "utcyearmonthdate",
+                "title": "Snapshot",
+                "axis": axis,
+            },
             "y": {"field": "referring_domains", "type": "quantitative", "title": "Referring domains (live)"},
             "color": _colour(data),
             "strokeWidth": {"condition": {"test": "datum.role === 'site'", "value": 3.5}, "value": 1.8},
@@ -90,12 +99,24 @@ def velocity(data: ReportData, width: int = 980) -> dict | None:
         {"field": "lost_count", "title": "lost referring domains"},
         {"field": "robust_z", "title": "robust z (new)", "format": ".1f"},
     ]
-    x = {"field": "week", "type": "temporal", "timeUnit": "utcyearmonthdate", "title": None,
-         "axis": {"format": "%b %Y", "labelAngle": 0, "tickCount": "month"}}
+    x = {
+        "field": "week",
+        "type": "temporal",
+        "timeUnit": "utcyearmonthdate",
+        "title": None,
+        "axis": {"format": "%b %Y", "labelAngle": 0, "tickCount": "month"},
+    }
     return _spec(
         data={"values": _values(frame.with_columns(lost_count=-pl.col("lost")))},
-        facet={"row": {"field": "site_domain", "type": "nominal", "sort": [data.site, *data.competitors], "title": None,
-                       "header": {"labelAngle": 0, "labelOrient": "top", "labelAnchor": "start", "labelAlign": "left"}}},
+        facet={
+            "row": {
+                "field": "site_domain",
+                "type": "nominal",
+                "sort": [data.site, *data.competitors],
+                "title": None,
+                "header": {"labelAngle": 0, "labelOrient": "top", "labelAnchor": "start", "labelAlign": "left"},
+            }
+        },
         resolve={"scale": {"y": "independent"}},
         spec={
             "width": width,
@@ -107,21 +128,41 @@ def velocity(data: ReportData, width: int = 980) -> dict | None:
                     "encoding": {
                         "x": x,
                         "y": {"field": "domains", "type": "quantitative", "title": "domains / week"},
-                        "color": {"field": "kind", "type": "nominal", "title": None,
-                                  "scale": {"domain": ["new", "lost"], "range": [NEW_COLOUR, LOST_COLOUR]}},
+                        "color": {
+                            "field": "kind",
+                            "type": "nominal",
+                            "title": None,
+                            "scale": {"domain": ["new", "lost"], "range": [NEW_COLOUR, LOST_COLOUR]},
+                        },
                         "tooltip": tooltip,
                     },
                 },
                 {
                     "transform": [{"filter": "datum.is_spike"}],
-                    "mark": {"type": "point", "shape": "triangle-down", "filled": True, "size": 140,
-                             "color": SPIKE_COLOUR, "stroke": "#5c3c00", "strokeWidth": 1, "yOffset": -10},
+                    "mark": {
+                        "type": "point",
+                        "shape": "triangle-down",
+                        "filled": True,
+                        "size": 140,
+                        "color": SPIKE_COLOUR,
+                        "stroke": "#5c3c00",
+                        "strokeWidth": 1,
+                        "yOffset": -10,
+                    },
                     "encoding": {"x": x, "y": {"field": "new", "type": "quantitative"}, "tooltip": tooltip},
                 },
                 {
                     "transform": [{"filter": "datum.is_loss_spike"}],
-                    "mark": {"type": "point", "shape": "triangle-up", "filled": True, "size": 140,
-                             "color": SPIKE_COLOUR, "stroke": "#5c3c00", "strokeWidth": 1, "yOffset": 10},
+                    "mark": {
+                        "type": "point",
+                        "shape": "triangle-up",
+                        "filled": True,
+                        "size": 140,
+                        "color": SPIKE_COLOUR,
+                        "stroke": "#5c3c00",
+                        "strokeWidth": 1,
+                        "yOffset": 10,
+                    },
                     "encoding": {"x": x, "y": {"field": "lost", "type": "quantitative"}, "tooltip": tooltip},
                 },
             ],
@@ -134,8 +175,12 @@ def anchors(data: ReportData) -> dict | None:
     if not frame.height:
         return None
     order = [LABELS[c] for c in ANCHOR_CLASSES]
-    rows = _values(frame.with_columns(anchor=pl.col("anchor_class").replace_strict(LABELS, default=pl.col("anchor_class"))))
-    ranges = [{"anchor": LABELS[r.anchor_class], "low": r.low, "high": r.high, "rule": r.rule} for r in data.anchor_ranges]
+    rows = _values(
+        frame.with_columns(anchor=pl.col("anchor_class").replace_strict(LABELS, default=pl.col("anchor_class")))
+    )
+    ranges = [
+        {"anchor": LABELS[r.anchor_class], "low": r.low, "high": r.high, "rule": r.rule} for r in data.anchor_ranges
+    ]
     top = max(0.65, float(frame["share"].max() or 0) + 0.05)
     y = {"field": "anchor", "type": "nominal", "sort": order, "title": None}
     x_scale = {"domain": [0, min(1.0, top)], "nice": False}
@@ -150,7 +195,10 @@ def anchors(data: ReportData) -> dict | None:
                     "y": y,
                     "x": {"field": "low", "type": "quantitative", "scale": x_scale},
                     "x2": {"field": "high"},
-                    "tooltip": [{"field": "anchor", "title": "anchor class"}, {"field": "rule", "title": "practitioner range"}],
+                    "tooltip": [
+                        {"field": "anchor", "title": "anchor class"},
+                        {"field": "rule", "title": "practitioner range"},
+                    ],
                 },
             },
             {
@@ -159,8 +207,13 @@ def anchors(data: ReportData) -> dict | None:
                 "encoding": {
                     "y": y,
                     "yOffset": {"field": "site_domain", "type": "nominal", "sort": [data.site, *data.competitors]},
-                    "x": {"field": "share", "type": "quantitative", "title": "share of live links (latest snapshot)",
-                          "axis": {"format": "%"}, "scale": x_scale},
+                    "x": {
+                        "field": "share",
+                        "type": "quantitative",
+                        "title": "share of live links (latest snapshot)",
+                        "axis": {"format": "%"},
+                        "scale": x_scale,
+                    },
                     "color": _colour(data),
                     "tooltip": [
                         {"field": "site_domain", "title": "site"},
@@ -184,10 +237,20 @@ def authority(data: ReportData) -> dict | None:
         height=280,
         mark={"type": "bar"},
         encoding={
-            "x": {"field": "band", "type": "ordinal", "sort": bands, "title": "authority (consensus, 0–100)",
-                  "axis": {"labelAngle": 0}},
+            "x": {
+                "field": "band",
+                "type": "ordinal",
+                "sort": bands,
+                "title": "authority (consensus, 0–100)",
+                "axis": {"labelAngle": 0},
+            },
             "xOffset": {"field": "site_domain", "type": "nominal", "sort": [data.site, *data.competitors]},
-            "y": {"field": "share", "type": "quantitative", "title": "share of live referring domains", "axis": {"format": "%"}},
+            "y": {
+                "field": "share",
+                "type": "quantitative",
+                "title": "share of live referring domains",
+                "axis": {"format": "%"},
+            },
             "color": _colour(data),
             "tooltip": [
                 {"field": "site_domain", "title": "site"},
@@ -204,7 +267,11 @@ def topics(data: ReportData) -> dict | None:
     if not frame.height:
         return None
     order = frame["topic"].to_list()  # by coverage gap, widest first
-    rows = _values(frame.with_columns(status=pl.when(pl.col("is_under_covered")).then(pl.lit("under-covered")).otherwise(pl.lit("covered"))))
+    rows = _values(
+        frame.with_columns(
+            status=pl.when(pl.col("is_under_covered")).then(pl.lit("under-covered")).otherwise(pl.lit("covered"))
+        )
+    )
     y = {"field": "topic", "type": "nominal", "sort": order, "title": None}
     tooltip = [
         {"field": "topic"},
@@ -221,15 +288,28 @@ def topics(data: ReportData) -> dict | None:
                 "mark": {"type": "bar", "height": {"band": 0.6}},
                 "encoding": {
                     "y": y,
-                    "x": {"field": "share", "type": "quantitative", "title": "share of referring domains", "axis": {"format": "%"}},
-                    "color": {"field": "status", "type": "nominal", "title": f"{data.site}",
-                              "scale": {"domain": ["covered", "under-covered"], "range": ["#ffa94d", "#c92a2a"]}},
+                    "x": {
+                        "field": "share",
+                        "type": "quantitative",
+                        "title": "share of referring domains",
+                        "axis": {"format": "%"},
+                    },
+                    "color": {
+                        "field": "status",
+                        "type": "nominal",
+                        "title": f"{data.site}",
+                        "scale": {"domain": ["covered", "under-covered"], "range": ["#ffa94d", "#c92a2a"]},
+                    },
                     "tooltip": tooltip,
                 },
             },
             {
                 "mark": {"type": "tick", "color": "#212529", "thickness": 3, "bandSize": 22},
-                "encoding": {"y": y, "x": {"field": "competitor_median_share", "type": "quantitative"}, "tooltip": tooltip},
+                "encoding": {
+                    "y": y,
+                    "x": {"field": "competitor_median_share", "type": "quantitative"},
+                    "tooltip": tooltip,
+                },
             },
         ],
     )
@@ -246,7 +326,12 @@ def disavow_signals(data: ReportData) -> dict | None:
         mark={"type": "bar", "color": "#868e96"},
         encoding={
             "y": {"field": "signal", "type": "nominal", "sort": "-x", "title": None, "axis": {"labelLimit": 320}},
-            "x": {"field": "candidates", "type": "quantitative", "title": "candidates with this signal", "axis": {"tickMinStep": 1}},
+            "x": {
+                "field": "candidates",
+                "type": "quantitative",
+                "title": "candidates with this signal",
+                "axis": {"tickMinStep": 1},
+            },
             "tooltip": [{"field": "signal"}, {"field": "candidates"}],
         },
     )

@@ -90,8 +90,11 @@ def anchor_ranges(thresholds: dict) -> list[AnchorRange]:
     if thresholds.get("branded_min_share") is not None:
         low = float(thresholds["branded_min_share"])
         ranges.append(AnchorRange("branded", low, 1.0, f"flagged below {low:.0%}"))
-    for name, key in (("exact_match", "exact_match_max_share"), ("partial_match", "partial_match_max_share"),
-                      ("generic", "generic_max_share")):
+    for name, key in (
+        ("exact_match", "exact_match_max_share"),
+        ("partial_match", "partial_match_max_share"),
+        ("generic", "generic_max_share"),
+    ):
         if thresholds.get(key) is not None:
             high = float(thresholds[key])
             ranges.append(AnchorRange(name, 0.0, high, f"flagged above {high:.0%}"))
@@ -108,8 +111,10 @@ def signal_of_reason(reason: pl.Expr) -> pl.Expr:
         .str.strip_chars()
     )
     return (
-        pl.when(reason.str.starts_with("domain name")).then(pl.lit("domain name shape"))
-        .when(reason.str.starts_with("spammy TLD")).then(pl.lit("spammy TLD"))
+        pl.when(reason.str.starts_with("domain name"))
+        .then(pl.lit("domain name shape"))
+        .when(reason.str.starts_with("spammy TLD"))
+        .then(pl.lit("spammy TLD"))
         .otherwise(plain)
     )
 
@@ -164,13 +169,12 @@ def load(con: duckdb.DuckDBPyConnection) -> ReportData:
             "select site_domain, cast(least(floor(authority / 10), 9) * 10 as integer) as band_start, count(*) as domains"
             " from marts.dim_referring_domains where live_links > 0 and authority is not null group by all"
         )
-        authority = (
-            counts.with_columns(
-                share=pl.col("domains") / pl.col("domains").sum().over("site_domain"),
-                band=pl.format("{}–{}", "band_start", pl.when(pl.col("band_start") == 90).then(100).otherwise(pl.col("band_start") + 9)),
-            )
-            .sort("site_domain", "band_start")
-        )
+        authority = counts.with_columns(
+            share=pl.col("domains") / pl.col("domains").sum().over("site_domain"),
+            band=pl.format(
+                "{}–{}", "band_start", pl.when(pl.col("band_start") == 90).then(100).otherwise(pl.col("band_start") + 9)
+            ),
+        ).sort("site_domain", "band_start")
         authority_unknown = r.con.sql(
             "select count(*) from marts.dim_referring_domains where live_links > 0 and authority is null and site_domain = ?",
             params=[site],
@@ -206,7 +210,9 @@ def load(con: duckdb.DuckDBPyConnection) -> ReportData:
             " from marts.unlinked_mentions where site_domain = ? order by lead_rank limit ?",
             [site, TOP_ROWS],
         )
-        lead_count = r.con.sql("select count(*) from marts.unlinked_mentions where site_domain = ?", params=[site]).fetchall()[0][0]
+        lead_count = r.con.sql(
+            "select count(*) from marts.unlinked_mentions where site_domain = ?", params=[site]
+        ).fetchall()[0][0]
 
     # --- disavow summary
     disavow, signals, totals = empty, empty, {"candidates": 0, "domains": 0, "urls": 0, "links": 0, "new": 0}

@@ -24,7 +24,13 @@ def json_for_script(value) -> str:
     """JSON that is safe inside an HTML <script> element: `<`, `>` and `&` become \\u escapes (so
     neither `</script>` nor `<!--` can appear), as do the line separators JavaScript rejects."""
     text = json.dumps(value, ensure_ascii=False, allow_nan=False, default=str)
-    for char, escape in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+    for char, escape in (
+        ("<", "\\u003c"),
+        (">", "\\u003e"),
+        ("&", "\\u0026"),
+        ("\u2028", "\\u2028"),
+        ("\u2029", "\\u2029"),
+    ):
         text = text.replace(char, escape)
     return text
 
@@ -89,13 +95,27 @@ def kpis(data: ReportData) -> list[dict]:
     if site_row:
         row = site_row[0]
         change = row["rd_change"] or 0
-        referring = {"label": "referring domains", "value": _num(row["rd_after"]), "note": f"{_signed(change)} {since}",
-                     "tone": "up" if change > 0 else ("down" if change < 0 else "")}
+        referring = {
+            "label": "referring domains",
+            "value": _num(row["rd_after"]),
+            "note": f"{_signed(change)} {since}",
+            "tone": "up" if change > 0 else ("down" if change < 0 else ""),
+        }
     else:
-        latest = data.referring_domains.filter(data.referring_domains["site_domain"] == data.site) if data.referring_domains.height else None
-        value = _num(latest.sort("snapshot_date")["referring_domains"][-1]) if latest is not None and latest.height else "–"
+        latest = (
+            data.referring_domains.filter(data.referring_domains["site_domain"] == data.site)
+            if data.referring_domains.height
+            else None
+        )
+        value = (
+            _num(latest.sort("snapshot_date")["referring_domains"][-1]) if latest is not None and latest.height else "–"
+        )
         referring = {"label": "referring domains", "value": value, "note": since, "tone": ""}
-    flags = data.health_flags.filter(data.health_flags["site_domain"] == data.site)["health_flags"].to_list() if data.health_flags.height else []
+    flags = (
+        data.health_flags.filter(data.health_flags["site_domain"] == data.site)["health_flags"].to_list()
+        if data.health_flags.height
+        else []
+    )
     flag_text = flags[0] if flags and flags[0] else ""
     return [
         referring,
@@ -103,9 +123,18 @@ def kpis(data: ReportData) -> list[dict]:
         {"label": "lost referring domains", "value": _num(data.lost_domain_count), "note": since, "tone": ""},
         {"label": "competitor gaps", "value": _num(data.gap_count), "note": "opportunities", "tone": ""},
         {"label": "unlinked mentions", "value": _num(data.lead_count), "note": "outreach leads", "tone": ""},
-        {"label": "disavow candidates", "value": _num(data.disavow_totals["candidates"]), "note": "to review", "tone": ""},
-        {"label": "anchor-mix flags", "value": str(len(flag_text.split("; "))) if flag_text else "0",
-         "note": flag_text or "all in range", "tone": "down" if flag_text else "up"},
+        {
+            "label": "disavow candidates",
+            "value": _num(data.disavow_totals["candidates"]),
+            "note": "to review",
+            "tone": "",
+        },
+        {
+            "label": "anchor-mix flags",
+            "value": str(len(flag_text.split("; "))) if flag_text else "0",
+            "note": flag_text or "all in range",
+            "tone": "down" if flag_text else "up",
+        },
     ]
 
 
@@ -118,14 +147,18 @@ def flagged_sites(data: ReportData) -> list[dict]:
 def render(data: ReportData, *, generated_at: dt.datetime, source: str) -> str:
     """The report's HTML for `data` (pure: the same data renders the same page)."""
     specs = charts.all_charts(data)
-    return environment().get_template("report.html.j2").render(
-        data=data,
-        charts={name: spec is not None for name, spec in specs.items()},
-        specs_json=json_for_script({name: spec for name, spec in specs.items() if spec is not None}),
-        vega_js=vega_javascript(),
-        generated_at=generated_at,
-        source=source,
-        kpis=kpis(data),
-        flagged=flagged_sites(data),
-        site_colours=dict(zip(*charts.site_colours(data).values(), strict=True)),
+    return (
+        environment()
+        .get_template("report.html.j2")
+        .render(
+            data=data,
+            charts={name: spec is not None for name, spec in specs.items()},
+            specs_json=json_for_script({name: spec for name, spec in specs.items() if spec is not None}),
+            vega_js=vega_javascript(),
+            generated_at=generated_at,
+            source=source,
+            kpis=kpis(data),
+            flagged=flagged_sites(data),
+            site_colours=dict(zip(*charts.site_colours(data).values(), strict=True)),
+        )
     )

@@ -50,13 +50,23 @@ def random_observations(
     tlds = [t for t, _ in V.TLDS]
     hid = pl.int_range(n_hosts, dtype=pl.Int64, eager=True)
     hosts = pl.select(
-        pl.format("{}{}{}{}.{}",
-                  pl.when(hid % 3 == 0).then(pl.lit("www.")).otherwise(pl.lit("")),
-                  _lookup(pl.lit(hid), words), _lookup(pl.lit(hid // len(words)), V.NAME_SUFFIXES), pl.lit(hid),
-                  _lookup(pl.lit(hid // 7), tlds)).alias("host")
+        pl.format(
+            "{}{}{}{}.{}",
+            pl.when(hid % 3 == 0).then(pl.lit("www.")).otherwise(pl.lit("")),
+            _lookup(pl.lit(hid), words),
+            _lookup(pl.lit(hid // len(words)), V.NAME_SUFFIXES),
+            pl.lit(hid),
+            _lookup(pl.lit(hid // 7), tlds),
+        ).alias("host")
     )["host"]
     pages = [V.BASE_URL[s] + p for s in sites for group in V.PAGES[s].values() for p in group]
-    pools = (V.BRANDS[V.SITE], V.GENERIC_ANCHORS["en"], V.EXACT_ANCHORS["knives"], V.PARTIAL_ANCHORS["knives"], ("", ""))
+    pools = (
+        V.BRANDS[V.SITE],
+        V.GENERIC_ANCHORS["en"],
+        V.EXACT_ANCHORS["knives"],
+        V.PARTIAL_ANCHORS["knives"],
+        ("", ""),
+    )
     anchors = [a for pool in pools for a in pool]
     titles = [t for pool in V.TITLES.values() for t in pool]
     r = pl.Series(rng.integers(0, 1 << 30, rows))
@@ -65,45 +75,77 @@ def random_observations(
     seen_for = pl.Series(rng.integers(0, 60 * 86400, rows)) * 1_000_000
     lost = pl.Series(rng.random(rows) < 0.05)
     dr = pl.Series(rng.integers(0, 96, rows))
-    frame = pl.DataFrame({"host": hosts.gather(host_id), "r": r, "i": pl.int_range(rows, eager=True), "dr": dr,
-                          "first_us": first, "seen_us": seen_for, "lost": lost})
+    frame = pl.DataFrame(
+        {
+            "host": hosts.gather(host_id),
+            "r": r,
+            "i": pl.int_range(rows, eager=True),
+            "dr": dr,
+            "first_us": first,
+            "seen_us": seen_for,
+            "lost": lost,
+        }
+    )
     rel = rng.random(rows)
     out = frame.select(
-        pl.format("https://{}/{}/{}-{}", "host", _lookup(pl.col("r"), V.SECTIONS["knives"]),
-                  _lookup(pl.col("r") // 7, ("best-chef-knives", "knife-skills", "gift-guide", "gear-list", "review")), "i").alias("source_url"),
+        pl.format(
+            "https://{}/{}/{}-{}",
+            "host",
+            _lookup(pl.col("r"), V.SECTIONS["knives"]),
+            _lookup(pl.col("r") // 7, ("best-chef-knives", "knife-skills", "gift-guide", "gear-list", "review")),
+            "i",
+        ).alias("source_url"),
         _lookup(pl.col("r") // 11, pages).alias("target_url"),
         _lookup(pl.col("r") // 13, anchors).alias("anchor"),
         _lookup(pl.col("r") // 17, titles).alias("title"),
-        pl.lit("").alias("left_context"), pl.lit("").alias("right_context"),
+        pl.lit("").alias("left_context"),
+        pl.lit("").alias("right_context"),
         _lookup(pl.col("r") // 19, ("en", "en", "en", "de", "es", "fr")).alias("language"),
-        pl.lit("").alias("platform"), pl.lit(200).alias("http_code"),
-        pl.Series(rel < 0.12).alias("nofollow"), pl.Series((rel >= 0.12) & (rel < 0.14)).alias("ugc"),
+        pl.lit("").alias("platform"),
+        pl.lit(200).alias("http_code"),
+        pl.Series(rel < 0.12).alias("nofollow"),
+        pl.Series((rel >= 0.12) & (rel < 0.14)).alias("ugc"),
         pl.Series((rel >= 0.14) & (rel < 0.16)).alias("sponsored"),
-        (pl.col("r") % 10 == 0).alias("is_image"), (pl.col("r") % 23 == 0).alias("is_sitewide"),
-        (pl.col("r") % 10 != 0).alias("is_content"), pl.lit(False).alias("is_redirect"),
+        (pl.col("r") % 10 == 0).alias("is_image"),
+        (pl.col("r") % 23 == 0).alias("is_sitewide"),
+        (pl.col("r") % 10 != 0).alias("is_content"),
+        pl.lit(False).alias("is_redirect"),
         (pl.lit(start) + pl.duration(microseconds=pl.col("first_us"))).alias("first_seen"),
         (pl.lit(start) + pl.duration(microseconds=pl.col("first_us") + pl.col("seen_us"))).alias("last_seen"),
         pl.when(pl.col("lost"))
-        .then(pl.lit(start) + pl.duration(microseconds=pl.col("first_us") + pl.col("seen_us") + 86_400_000_000)).alias("lost_at"),
+        .then(pl.lit(start) + pl.duration(microseconds=pl.col("first_us") + pl.col("seen_us") + 86_400_000_000))
+        .alias("lost_at"),
         pl.when(pl.col("lost")).then(pl.lit("linkremoved")).alias("lost_status"),
         pl.when(pl.col("lost")).then(pl.lit("removed from HTML")).alias("drop_reason"),
         pl.lit(None, pl.String).alias("discovered_status"),
-        (pl.col("r") % 9 == 0).alias("new_link"), pl.col("lost").alias("lost_link"),
-        pl.col("dr").alias("domain_rating"), ((pl.col("r") % 600) / 10).alias("url_rating"),
-        (pl.col("r") % 90_000).alias("domain_traffic"), (pl.col("r") % 40).alias("page_ref_domains"),
-        (pl.col("r") % 70).alias("linked_domains"), (pl.col("r") % 90 + 1).alias("external_links"),
-        (pl.col("r") % 150).alias("internal_links"), (pl.col("r") % 500).alias("page_traffic"),
-        (pl.col("r") % 60).alias("page_keywords"), (pl.col("r") % 50 == 0).alias("is_spam"),
-        pl.col("dr").alias("domain_authority"), (pl.col("r") % 70 + 1).alias("page_authority"),
-        (pl.col("r") % 30 + 1).alias("spam_score"), (pl.col("dr") * 9 + 3).alias("domain_ref_domains"),
-        (pl.col("dr") // 2).alias("trust_flow"), (pl.col("dr") * 3 // 4 + 2).alias("citation_flow"),
-        pl.lit(24).alias("target_trust_flow"), pl.lit(31).alias("target_citation_flow"),
+        (pl.col("r") % 9 == 0).alias("new_link"),
+        pl.col("lost").alias("lost_link"),
+        pl.col("dr").alias("domain_rating"),
+        ((pl.col("r") % 600) / 10).alias("url_rating"),
+        (pl.col("r") % 90_000).alias("domain_traffic"),
+        (pl.col("r") % 40).alias("page_ref_domains"),
+        (pl.col("r") % 70).alias("linked_domains"),
+        (pl.col("r") % 90 + 1).alias("external_links"),
+        (pl.col("r") % 150).alias("internal_links"),
+        (pl.col("r") % 500).alias("page_traffic"),
+        (pl.col("r") % 60).alias("page_keywords"),
+        (pl.col("r") % 50 == 0).alias("is_spam"),
+        pl.col("dr").alias("domain_authority"),
+        (pl.col("r") % 70 + 1).alias("page_authority"),
+        (pl.col("r") % 30 + 1).alias("spam_score"),
+        (pl.col("dr") * 9 + 3).alias("domain_ref_domains"),
+        (pl.col("dr") // 2).alias("trust_flow"),
+        (pl.col("dr") * 3 // 4 + 2).alias("citation_flow"),
+        pl.lit(24).alias("target_trust_flow"),
+        pl.lit(31).alias("target_citation_flow"),
         _lookup(pl.col("r") // 29, V.MAJESTIC_TOPICS["cooking"] + V.MAJESTIC_TOPICS["knives"]).alias("topic"),
         (pl.col("dr") // 3).alias("topic_value"),
         _lookup(pl.col("r") // 29, V.MAJESTIC_TOPICS["cooking"] + V.MAJESTIC_TOPICS["knives"]).alias("domain_topic"),
         (pl.col("dr") // 3).alias("domain_topic_value"),
-        (pl.col("dr") * 4 // 5).alias("ascore"), (pl.col("dr") // 2).alias("page_trust"),
-        (pl.col("r") % 100).alias("toxicity"), pl.lit("").alias("toxic_markers"),
+        (pl.col("dr") * 4 // 5).alias("ascore"),
+        (pl.col("dr") // 2).alias("page_trust"),
+        (pl.col("r") % 100).alias("toxicity"),
+        pl.lit("").alias("toxic_markers"),
         pl.format("10.{}.{}.{}", pl.col("r") % 250, pl.col("r") // 250 % 250, pl.col("r") // 62_500 % 250).alias("ip"),
         pl.col("host").alias("source_host"),
     )
@@ -125,7 +167,9 @@ def render(obs: pl.DataFrame, fmt: str, *, header: bool, total_rows: int, snapsh
     if fmt == "moz":  # Moz prints URLs without a scheme
         obs = obs.with_columns(pl.col("source_url", "target_url").str.replace("^https?://", ""))
         text = writers.moz_inbound_links(obs, target=V.SITE, export_date=snapshot, duplicate_every=0, header=False)
-        head = writers.moz_preamble(V.SITE, snapshot, total_rows) + ",".join(writers.MOZ_HEADER) + "\n" if header else ""
+        head = (
+            writers.moz_preamble(V.SITE, snapshot, total_rows) + ",".join(writers.MOZ_HEADER) + "\n" if header else ""
+        )
         return head.encode("utf-8") + text
     if fmt == "gsc":
         return writers.gsc_latest_links(obs, header=header)

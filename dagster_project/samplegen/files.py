@@ -14,7 +14,7 @@ ZIP_TIME = (2026, 10, 1, 9, 0, 0)
 
 def snapshot_mtime(day: dt.date) -> float:
     """09:00 UTC on the export's date: the mtime a freshly downloaded export would have."""
-    return dt.datetime(day.year, day.month, day.day, 9, 0, tzinfo=dt.timezone.utc).timestamp()
+    return dt.datetime(day.year, day.month, day.day, 9, 0, tzinfo=dt.UTC).timestamp()
 
 
 def write_bytes(path: Path, data: bytes, *, mtime: float | None = None) -> Path:

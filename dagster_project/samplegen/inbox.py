@@ -22,7 +22,9 @@ from dagster_project.samplegen.world import World, build_world
 AUG, SEP, OCT = V.SNAPSHOTS
 _EXPORT_TIMES = ("09-14-03", "08-52-41", "10-03-17", "10-11-52", "10-15-06", "10-18-30")
 # Majestic: a row with too few columns (an unquoted comma in the anchor), as seen in real exports.
-MAJESTIC_BROKEN_ROW = "https://www.knifecraft.co.uk/,http://old-forum.knifenerds.net/viewtopic.php?t=88,KnifeCraft, Sheffield,2026-08-28"
+MAJESTIC_BROKEN_ROW = (
+    "https://www.knifecraft.co.uk/,http://old-forum.knifenerds.net/viewtopic.php?t=88,KnifeCraft, Sheffield,2026-08-28"
+)
 
 
 def _space_in_one_url(obs: pl.DataFrame) -> pl.DataFrame:
@@ -38,10 +40,15 @@ def _space_in_one_url(obs: pl.DataFrame) -> pl.DataFrame:
 def _gsc_rows(world: World, snapshot: dt.date) -> pl.DataFrame:
     """GSC lists linking pages, including a few of the site's own (to be filtered out downstream)."""
     obs = observe(world, "gsc", V.SITE, snapshot).select("source_url", "last_seen")
-    own = [V.BASE_URL[V.SITE] + p for p in ("/blog/knife-care-guide", "/blog/how-to-choose-a-chef-knife", "/pages/about-us")]
+    own = [
+        V.BASE_URL[V.SITE] + p
+        for p in ("/blog/knife-care-guide", "/blog/how-to-choose-a-chef-knife", "/pages/about-us")
+    ]
     newest = obs["last_seen"].max() if obs.height else dt.datetime(snapshot.year, snapshot.month, snapshot.day)
-    internal = pl.DataFrame({"source_url": own, "last_seen": [newest - dt.timedelta(days=i * 3) for i in range(len(own))]},
-                            schema={"source_url": pl.String, "last_seen": pl.Datetime("us")})
+    internal = pl.DataFrame(
+        {"source_url": own, "last_seen": [newest - dt.timedelta(days=i * 3) for i in range(len(own))]},
+        schema={"source_url": pl.String, "last_seen": pl.Datetime("us")},
+    )
     return pl.concat([obs, internal])
 
 
@@ -56,13 +63,26 @@ def backlink_files(world: World, out: Path) -> list[Path]:
     # Ahrefs: three monthly snapshots of the site, one of each competitor (one in the UTF-8 variant,
     # one from a German-locale account with decimal-comma UR).
     for day, t in zip(V.SNAPSHOTS, _EXPORT_TIMES):
-        put(f"ahrefs/{site}-backlinks-subdomains_{day}_{t}.csv", writers.ahrefs_backlinks(observe(world, "ahrefs", site, day)), day)
-    put(f"ahrefs/{bladeworks}-backlinks-subdomains_{OCT}_{_EXPORT_TIMES[3]}.csv",
-        writers.ahrefs_backlinks(observe(world, "ahrefs", bladeworks, OCT), utf16=False, iso_dates=True), OCT)
-    put(f"ahrefs/{chefsedge}-backlinks-subdomains_{OCT}_{_EXPORT_TIMES[4]}.csv",
-        writers.ahrefs_backlinks(observe(world, "ahrefs", chefsedge, OCT), decimal_comma=True), OCT)
-    put(f"ahrefs/{sharpstore}-backlinks-subdomains_{OCT}_{_EXPORT_TIMES[5]}.csv",
-        writers.ahrefs_backlinks(observe(world, "ahrefs", sharpstore, OCT)), OCT)
+        put(
+            f"ahrefs/{site}-backlinks-subdomains_{day}_{t}.csv",
+            writers.ahrefs_backlinks(observe(world, "ahrefs", site, day)),
+            day,
+        )
+    put(
+        f"ahrefs/{bladeworks}-backlinks-subdomains_{OCT}_{_EXPORT_TIMES[3]}.csv",
+        writers.ahrefs_backlinks(observe(world, "ahrefs", bladeworks, OCT), utf16=False, iso_dates=True),
+        OCT,
+    )
+    put(
+        f"ahrefs/{chefsedge}-backlinks-subdomains_{OCT}_{_EXPORT_TIMES[4]}.csv",
+        writers.ahrefs_backlinks(observe(world, "ahrefs", chefsedge, OCT), decimal_comma=True),
+        OCT,
+    )
+    put(
+        f"ahrefs/{sharpstore}-backlinks-subdomains_{OCT}_{_EXPORT_TIMES[5]}.csv",
+        writers.ahrefs_backlinks(observe(world, "ahrefs", sharpstore, OCT)),
+        OCT,
+    )
 
     # Semrush: dated folders (the names carry no date); one legacy 15-column competitor export;
     # the site's Backlink Audit on the last snapshot. (The referring-domains export with IPs,
@@ -71,7 +91,11 @@ def backlink_files(world: World, out: Path) -> list[Path]:
         put(f"semrush/{day}/{site}-backlinks.csv", writers.semrush_backlinks(observe(world, "semrush", site, day)), day)
         for comp in V.COMPETITORS:
             legacy = comp == chefsedge and day == AUG
-            put(f"semrush/{day}/{comp}-backlinks.csv", writers.semrush_backlinks(observe(world, "semrush", comp, day), legacy=legacy), day)
+            put(
+                f"semrush/{day}/{comp}-backlinks.csv",
+                writers.semrush_backlinks(observe(world, "semrush", comp, day), legacy=legacy),
+                day,
+            )
     live = observe(world, "semrush", site, OCT).filter(~pl.col("lost_link"))
     put(f"semrush/{OCT}/{site}-backlink_audit.csv", writers.semrush_audit(live), OCT)
 
@@ -79,21 +103,39 @@ def backlink_files(world: World, out: Path) -> list[Path]:
     for day in V.SNAPSHOTS:
         obs = observe(world, "majestic", site, day)
         obs = _space_in_one_url(obs) if day == OCT else obs
-        put(f"majestic/{site}_backlinks_fresh_{day}.csv",
-            writers.majestic_backlinks(obs, broken_row=MAJESTIC_BROKEN_ROW if day == SEP else None), day)
+        put(
+            f"majestic/{site}_backlinks_fresh_{day}.csv",
+            writers.majestic_backlinks(obs, broken_row=MAJESTIC_BROKEN_ROW if day == SEP else None),
+            day,
+        )
         for comp in V.COMPETITORS:
-            put(f"majestic/{comp}_backlinks_fresh_{day}.csv", writers.majestic_backlinks(observe(world, "majestic", comp, day)), day)
+            put(
+                f"majestic/{comp}_backlinks_fresh_{day}.csv",
+                writers.majestic_backlinks(observe(world, "majestic", comp, day)),
+                day,
+            )
 
     # Moz: preamble, scheme-less URLs, consecutive duplicates.
     for day in V.SNAPSHOTS:
-        put(f"moz/{site}-inbound-links-{day}.csv", writers.moz_inbound_links(observe(world, "moz", site, day), target=site, export_date=day), day)
+        put(
+            f"moz/{site}-inbound-links-{day}.csv",
+            writers.moz_inbound_links(observe(world, "moz", site, day), target=site, export_date=day),
+            day,
+        )
         for comp in (bladeworks, sharpstore):
-            put(f"moz/{comp}-inbound-links-{day}.csv",
-                writers.moz_inbound_links(observe(world, "moz", comp, day), target=comp, export_date=day), day)
+            put(
+                f"moz/{comp}-inbound-links-{day}.csv",
+                writers.moz_inbound_links(observe(world, "moz", comp, day), target=comp, export_date=day),
+                day,
+            )
 
     # GSC Latest links: in the folder named after the property; English (ISO, then `Sep 15, 2026`) and Spanish.
     for day, lang, style in ((AUG, "en", "iso"), (SEP, "es", "iso"), (OCT, "en", "us")):
-        put(f"{site}/gsc-latest-links-{day}.csv", writers.gsc_latest_links(_gsc_rows(world, day), lang=lang, date_style=style), day)
+        put(
+            f"{site}/gsc-latest-links-{day}.csv",
+            writers.gsc_latest_links(_gsc_rows(world, day), lang=lang, date_style=style),
+            day,
+        )
     return files
 
 
@@ -109,5 +151,9 @@ def generate_inbox(out_dir: Path, scale: float = 1.0, seed: int = 7) -> list[Pat
     files += mentions.mention_files(world, out_dir)
     files += rankings.ranking_files(world, out_dir)
     # the team's link-building ledger, as saved from its spreadsheet at the last snapshot
-    files.append(write_bytes(out_dir / "ledger" / "knifecraft-link-building.csv", ledger.ledger_csv(world), mtime=snapshot_mtime(OCT)))
+    files.append(
+        write_bytes(
+            out_dir / "ledger" / "knifecraft-link-building.csv", ledger.ledger_csv(world), mtime=snapshot_mtime(OCT)
+        )
+    )
     return sorted(files)

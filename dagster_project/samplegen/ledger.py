@@ -43,8 +43,14 @@ def _picks(world: World) -> pl.DataFrame:
     order = [pl.col("dr"), pl.col("link_id")]
     live = links.filter(pl.col("lost_at").is_null() & ~pl.col("false_lost"))
     groups = [
-        live.filter(pl.col("rel") == "follow").sort(order, descending=[True, False]).head(5).with_columns(note=pl.lit("")),
-        live.filter(pl.col("rel") != "follow").sort(order, descending=[True, False]).head(2).with_columns(note=pl.lit("sample knives sent")),
+        live.filter(pl.col("rel") == "follow")
+        .sort(order, descending=[True, False])
+        .head(5)
+        .with_columns(note=pl.lit("")),
+        live.filter(pl.col("rel") != "follow")
+        .sort(order, descending=[True, False])
+        .head(2)
+        .with_columns(note=pl.lit("sample knives sent")),
         links.filter(pl.col("false_lost")).with_columns(note=pl.lit("Ahrefs says lost; still there")),
         links.filter(pl.col("lost_at").is_not_null() & (pl.col("lost_at") < V.SNAPSHOTS[2]))
         .sort(order, descending=[True, False])
@@ -55,7 +61,9 @@ def _picks(world: World) -> pl.DataFrame:
     picks = pl.concat([g.select(columns) for g in groups])
     # the fifth live link: recorded against another page of the site than the one it points to
     return picks.with_columns(
-        target_url=pl.when(pl.int_range(pl.len()) == 4).then(pl.lit(V.BASE_URL[V.SITE] + OTHER_TARGET)).otherwise("target_url"),
+        target_url=pl.when(pl.int_range(pl.len()) == 4)
+        .then(pl.lit(V.BASE_URL[V.SITE] + OTHER_TARGET))
+        .otherwise("target_url"),
         note=pl.when(pl.int_range(pl.len()) == 4).then(pl.lit("asked for the trade page")).otherwise("note"),
     )
 
@@ -69,7 +77,17 @@ def ledger_csv(world: World) -> bytes:
         rows.append([source, target.replace("://www.", "://"), anchor or "", placed.strftime("%d/%m/%Y"),
                      CAMPAIGNS[i % len(CAMPAIGNS)], COSTS[i % len(COSTS)], note])  # fmt: skip
     for j, (source, path, anchor) in enumerate(UNSEEN):
-        rows.append([source, "https://knifecraft.co.uk" + path, anchor, f"{28 + j}/09/2026", CAMPAIGNS[0], COSTS[j], "promised for October"])
+        rows.append(
+            [
+                source,
+                "https://knifecraft.co.uk" + path,
+                anchor,
+                f"{28 + j}/09/2026",
+                CAMPAIGNS[0],
+                COSTS[j],
+                "promised for October",
+            ]
+        )
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(HEADER)

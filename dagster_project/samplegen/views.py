@@ -17,11 +17,18 @@ from dagster_project.samplegen.world import World
 
 TOOLS = ("ahrefs", "semrush", "majestic", "moz", "gsc")
 LOST_WINDOW_DAYS = 31  # a tool reports a link as lost for about a month, then drops it
-_DROP_REASONS = (("linkremoved", "removed from HTML", 200), ("pagenotfound", "404 not found", 404), ("notcanonical", "not canonical", 200))
+_DROP_REASONS = (
+    ("linkremoved", "removed from HTML", 200),
+    ("pagenotfound", "404 not found", 404),
+    ("notcanonical", "not canonical", 200),
+)
 _LEFT = ("I bought mine from", "available at", "via", "Quelle:", "gekauft bei", "en")
 _RIGHT = ("and it arrived in two days.", "(affiliate link)", "for about £90.", "— highly recommended.", "", "")
 _TARGET_METRICS = {  # Majestic target trust/citation flow per site
-    V.SITE: (24, 31), "bladeworks.com": (38, 45), "chefsedge.de": (33, 41), "sharpstore.com": (41, 47),
+    V.SITE: (24, 31),
+    "bladeworks.com": (38, 45),
+    "chefsedge.de": (33, 41),
+    "sharpstore.com": (41, 47),
 }
 
 
@@ -40,7 +47,10 @@ def observe(world: World, tool: str, site: str, snapshot: dt.date) -> pl.DataFra
     lost_at = pl.col("lost_at")
     if tool == "ahrefs" and snapshot > V.FALSE_LOST_AT:
         lost_at = pl.when(pl.col("false_lost")).then(pl.lit(V.FALSE_LOST_AT)).otherwise(lost_at)
-    reports_lost = {"ahrefs": pl.col("ahrefs_reports_lost") | pl.col("false_lost"), "semrush": pl.col("semrush_reports_lost")}
+    reports_lost = {
+        "ahrefs": pl.col("ahrefs_reports_lost") | pl.col("false_lost"),
+        "semrush": pl.col("semrush_reports_lost"),
+    }
     frame = (
         world.links.lazy()
         .filter((pl.col("site") == site) & pl.col(f"cov_{tool}"))
@@ -51,7 +61,10 @@ def observe(world: World, tool: str, site: str, snapshot: dt.date) -> pl.DataFra
         )
         .filter(
             ~pl.col("is_lost")
-            | (reports_lost.get(tool, pl.lit(False)) & (pl.col("tool_lost") >= snap - pl.duration(days=LOST_WINDOW_DAYS)))
+            | (
+                reports_lost.get(tool, pl.lit(False))
+                & (pl.col("tool_lost") >= snap - pl.duration(days=LOST_WINDOW_DAYS))
+            )
         )
         .sort("link_id")
         .collect()
@@ -63,10 +76,13 @@ def observe(world: World, tool: str, site: str, snapshot: dt.date) -> pl.DataFra
         crawl_back[0] = 0  # the export's newest crawl is on its own date: the contents imply the snapshot
     reason = rng.integers(0, len(_DROP_REASONS), n)
     seconds = pl.duration(seconds=pl.col("first_hour"))
-    live_seen = (snap - pl.duration(days=pl.Series(crawl_back))).cast(pl.Datetime("us")) + pl.duration(seconds=pl.Series(rng.integers(0, 86400, n)))
+    live_seen = (snap - pl.duration(days=pl.Series(crawl_back))).cast(pl.Datetime("us")) + pl.duration(
+        seconds=pl.Series(rng.integers(0, 86400, n))
+    )
     frame = frame.with_columns(
         first_dt=(pl.col("tool_first").cast(pl.Datetime("us")) + seconds),
-        last_dt=pl.when(pl.col("is_lost")).then((pl.col("tool_lost") - pl.duration(days=1)).cast(pl.Datetime("us")) + seconds)
+        last_dt=pl.when(pl.col("is_lost"))
+        .then((pl.col("tool_lost") - pl.duration(days=1)).cast(pl.Datetime("us")) + seconds)
         .otherwise(pl.max_horizontal(live_seen, pl.col("tool_first").cast(pl.Datetime("us")) + seconds)),
         lost_dt=pl.when(pl.col("is_lost")).then(pl.col("tool_lost").cast(pl.Datetime("us")) + seconds),
         reason=pl.Series(reason),
@@ -88,9 +104,14 @@ def _urls(tool: str, rand: pl.Expr, hosts: list[str]) -> tuple[pl.Expr, pl.Expr]
     if tool == "semrush":
         quirky = pl.col("host") == V.QUIRKY_HOST
         source = (
-            pl.when(quirky).then(pl.lit("HTTP://WWW.KitchenGadgetReview.com:80") + path + "?utm_source=x#top")
+            pl.when(quirky)
+            .then(pl.lit("HTTP://WWW.KitchenGadgetReview.com:80") + path + "?utm_source=x#top")
             .when(rand % 16 == 0)
-            .then(source + pl.when(path.str.contains("?", literal=True)).then(pl.lit("&")).otherwise(pl.lit("?")) + "utm_source=rss&utm_medium=rss")
+            .then(
+                source
+                + pl.when(path.str.contains("?", literal=True)).then(pl.lit("&")).otherwise(pl.lit("?"))
+                + "utm_source=rss&utm_medium=rss"
+            )
             .otherwise(source)
         )
     if tool == "moz":  # Moz prints URLs without a scheme; some hosts in mixed case
@@ -110,8 +131,14 @@ def _obs_columns(tool: str, site: str, snapshot: dt.date, hosts: list[str]) -> l
         target.alias("target_url"),
         pl.col("anchor"),
         pl.col("title"),
-        pl.when(pl.col("ctx") < 2).then(pl.lit(list(_LEFT)).list.get(pl.col("ctx") % len(_LEFT))).otherwise(pl.lit("")).alias("left_context"),
-        pl.when(pl.col("ctx") < 2).then(pl.lit(list(_RIGHT)).list.get(pl.col("ctx") % len(_RIGHT))).otherwise(pl.lit("")).alias("right_context"),
+        pl.when(pl.col("ctx") < 2)
+        .then(pl.lit(list(_LEFT)).list.get(pl.col("ctx") % len(_LEFT)))
+        .otherwise(pl.lit(""))
+        .alias("left_context"),
+        pl.when(pl.col("ctx") < 2)
+        .then(pl.lit(list(_RIGHT)).list.get(pl.col("ctx") % len(_RIGHT)))
+        .otherwise(pl.lit(""))
+        .alias("right_context"),
         pl.col("language"),
         pl.col("platform"),
         pl.when(lost).then(pl.lit([200, 404, 200]).list.get(reason)).otherwise(pl.lit(200)).alias("http_code"),
@@ -127,7 +154,9 @@ def _obs_columns(tool: str, site: str, snapshot: dt.date, hosts: list[str]) -> l
         pl.col("lost_dt").alias("lost_at"),
         pl.when(lost).then(pl.lit([r[0] for r in _DROP_REASONS]).list.get(reason)).alias("lost_status"),
         pl.when(lost).then(pl.lit([r[1] for r in _DROP_REASONS]).list.get(reason)).alias("drop_reason"),
-        pl.when(~lost & (pl.col("tool_first") >= pl.lit(snapshot) - pl.duration(days=30))).then(pl.lit("newlink")).alias("discovered_status"),
+        pl.when(~lost & (pl.col("tool_first") >= pl.lit(snapshot) - pl.duration(days=30)))
+        .then(pl.lit("newlink"))
+        .alias("discovered_status"),
         (pl.col("tool_first") >= pl.lit(snapshot) - pl.duration(days=30)).alias("new_link"),
         lost.alias("lost_link"),
         pl.col("dr").alias("domain_rating"),
@@ -155,13 +184,25 @@ def _obs_columns(tool: str, site: str, snapshot: dt.date, hosts: list[str]) -> l
         pl.col("ascore"),
         pl.col("page_trust"),
         pl.col("toxicity"),
-        pl.when(pl.col("role") == "toxic").then(pl.lit("Spammy TLD; Link network; Exact-match anchor; Low trust domain"))
-        .when(pl.col("toxicity") >= 30).then(pl.lit("Low trust domain")).otherwise(pl.lit("")).alias("toxic_markers"),
+        pl.when(pl.col("role") == "toxic")
+        .then(pl.lit("Spammy TLD; Link network; Exact-match anchor; Low trust domain"))
+        .when(pl.col("toxicity") >= 30)
+        .then(pl.lit("Low trust domain"))
+        .otherwise(pl.lit(""))
+        .alias("toxic_markers"),
         pl.col("ip"),
         pl.col("host").alias("source_host"),
     ]
 
 
 def _sort(frame: pl.DataFrame, tool: str) -> pl.DataFrame:
-    key = {"ahrefs": "domain_rating", "semrush": "ascore", "majestic": "trust_flow", "moz": "page_authority", "gsc": "last_seen"}[tool]
-    return frame.sort([key, "source_url", "target_url", "anchor"], descending=[True, False, False, False], maintain_order=True)
+    key = {
+        "ahrefs": "domain_rating",
+        "semrush": "ascore",
+        "majestic": "trust_flow",
+        "moz": "page_authority",
+        "gsc": "last_seen",
+    }[tool]
+    return frame.sort(
+        [key, "source_url", "target_url", "anchor"], descending=[True, False, False, False], maintain_order=True
+    )

@@ -36,7 +36,12 @@ BASE_URL = {
 PAGES: dict[str, dict[str, tuple[str, ...]]] = {
     SITE: {
         "general": ("/",),
-        "knives": ("/collections/chef-knives", "/collections/japanese-knives", "/products/gyuto-210-damascus", "/products/santoku-180-vg10"),
+        "knives": (
+            "/collections/chef-knives",
+            "/collections/japanese-knives",
+            "/products/gyuto-210-damascus",
+            "/products/santoku-180-vg10",
+        ),
         "cooking": ("/blog/how-to-choose-a-chef-knife", "/blog/knife-care-guide"),
         "outdoor": ("/collections/outdoor-knives",),
         "gifts": ("/gifts/knife-sets",),
@@ -54,7 +59,11 @@ PAGES: dict[str, dict[str, tuple[str, ...]]] = {
         "general": ("/",),
         "knives": ("/messer/kochmesser/", "/messer/santoku/"),
         "cooking": ("/ratgeber/schneidetechniken/",),
-        "sharpening": ("/schleifen/wetzstein-1000-6000/", "/ratgeber/messer-schleifen/", "/en/whetstone-sharpening-guide/"),
+        "sharpening": (
+            "/schleifen/wetzstein-1000-6000/",
+            "/ratgeber/messer-schleifen/",
+            "/en/whetstone-sharpening-guide/",
+        ),
         "outdoor": ("/messer/outdoor/",),
         "gifts": ("/geschenke/messersets/",),
     },
@@ -62,7 +71,12 @@ PAGES: dict[str, dict[str, tuple[str, ...]]] = {
         "general": ("/",),
         "knives": ("/knives/chef-knives",),
         "cooking": ("/blog/kitchen-knife-basics",),
-        "sharpening": ("/whetstones/", "/honing-rods/", "/guides/sharpening-angle-guide", "/guides/how-to-use-a-whetstone"),
+        "sharpening": (
+            "/whetstones/",
+            "/honing-rods/",
+            "/guides/sharpening-angle-guide",
+            "/guides/how-to-use-a-whetstone",
+        ),
         "outdoor": ("/outdoor/",),
         "gifts": ("/gifts/",),
     },
@@ -79,13 +93,44 @@ NAME_WORDS = {
     "gifts": ("gift", "present", "wedding", "homeware", "living", "giftguide"),
     "general": ("daily", "news", "times", "post", "review", "guide", "journal", "magazine", "life", "style"),
 }
-NAME_SUFFIXES = ("hub", "lab", "world", "central", "corner", "notes", "journal", "review", "guide", "blog", "life", "talk",
-                 "forum", "mag", "hq", "insider")
+NAME_SUFFIXES = (
+    "hub",
+    "lab",
+    "world",
+    "central",
+    "corner",
+    "notes",
+    "journal",
+    "review",
+    "guide",
+    "blog",
+    "life",
+    "talk",
+    "forum",
+    "mag",
+    "hq",
+    "insider",
+)
 # TLDs with the language their sites are written in.
 TLDS = (
-    ("com", "en"), ("com", "en"), ("com", "en"), ("co.uk", "en"), ("co.uk", "en"), ("net", "en"), ("org", "en"),
-    ("blog", "en"), ("io", "en"), ("de", "de"), ("de", "de"), ("at", "de"), ("es", "es"), ("com.mx", "es"),
-    ("fr", "fr"), ("it", "it"), ("nl", "nl"), ("co.il", "he"),
+    ("com", "en"),
+    ("com", "en"),
+    ("com", "en"),
+    ("co.uk", "en"),
+    ("co.uk", "en"),
+    ("net", "en"),
+    ("org", "en"),
+    ("blog", "en"),
+    ("io", "en"),
+    ("de", "de"),
+    ("de", "de"),
+    ("at", "de"),
+    ("es", "es"),
+    ("com.mx", "es"),
+    ("fr", "fr"),
+    ("it", "it"),
+    ("nl", "nl"),
+    ("co.il", "he"),
 )
 SPAM_TLDS = ("xyz", "top", "click", "icu", "buzz", "online", "site", "loan")
 SPAM_WORDS = ("best", "cheap", "top", "buy", "free", "mega", "hot", "deal", "seo", "link", "promo", "discount")
@@ -123,44 +168,98 @@ EXACT_ANCHORS = {
     "sharpening": ("whetstone", "knife sharpening", "honing rod"),
 }
 PARTIAL_ANCHORS = {
-    "knives": ("the best chef knife I've owned", "this japanese knife shop", "a great chef knife for beginners",
-               "japanese knife guide", "santoku knife review", "damascus chef knife", "Kochmesser aus Japan"),
+    "knives": (
+        "the best chef knife I've owned",
+        "this japanese knife shop",
+        "a great chef knife for beginners",
+        "japanese knife guide",
+        "santoku knife review",
+        "damascus chef knife",
+        "Kochmesser aus Japan",
+    ),
     "cooking": ("the chef knife we use in class", "kitchen knives for home cooks", "good knife set for a new kitchen"),
     "outdoor": ("a solid bushcraft knife", "bushcraft knife under £100"),
     "gifts": ("knife set gift ideas", "a knife set for the wedding list"),
     "general": ("chef knife shop", "japanese knife retailer"),
-    "sharpening": ("how to sharpen a knife with a whetstone", "whetstone sharpening guide", "honing vs sharpening",
-                   "1000/6000 whetstone", "Messer schleifen mit Wetzstein", "cómo afilar un cuchillo"),
+    "sharpening": (
+        "how to sharpen a knife with a whetstone",
+        "whetstone sharpening guide",
+        "honing vs sharpening",
+        "1000/6000 whetstone",
+        "Messer schleifen mit Wetzstein",
+        "cómo afilar un cuchillo",
+    ),
 }
-TOXIC_ANCHORS = ("buy chef knife cheap", "cheap japanese knife", "chef knife", "best knife set deals",
-                 "japanese knife sale", "buy kitchen knives online", "cheap knife set")
+TOXIC_ANCHORS = (
+    "buy chef knife cheap",
+    "cheap japanese knife",
+    "chef knife",
+    "best knife set deals",
+    "japanese knife sale",
+    "buy kitchen knives online",
+    "cheap knife set",
+)
 
 TITLES = {
-    "knives": ("Best Chef Knives of 2026 (Tested)", "Japanese vs German Knives", "Santoku Knife Review",
-               "What's in My Knife Roll", "Gyuto Buying Guide"),
-    "cooking": ("How to Dice an Onion Like a Chef", "Kitchen Essentials for New Cooks", "Easy Weeknight Recipes",
-                "Knife Skills 101"),
-    "sharpening": ("How to Sharpen a Knife with a Whetstone", "Honing vs Sharpening Explained",
-                   "Best Whetstones for Beginners", "1000/6000 Grit Whetstone Review", "Sharpening Angles Guide"),
-    "outdoor": ("Bushcraft Knife Buying Guide", "Camping Kitchen Checklist", "EDC Knives Under £100", "Wild Camping Gear List"),
+    "knives": (
+        "Best Chef Knives of 2026 (Tested)",
+        "Japanese vs German Knives",
+        "Santoku Knife Review",
+        "What's in My Knife Roll",
+        "Gyuto Buying Guide",
+    ),
+    "cooking": (
+        "How to Dice an Onion Like a Chef",
+        "Kitchen Essentials for New Cooks",
+        "Easy Weeknight Recipes",
+        "Knife Skills 101",
+    ),
+    "sharpening": (
+        "How to Sharpen a Knife with a Whetstone",
+        "Honing vs Sharpening Explained",
+        "Best Whetstones for Beginners",
+        "1000/6000 Grit Whetstone Review",
+        "Sharpening Angles Guide",
+    ),
+    "outdoor": (
+        "Bushcraft Knife Buying Guide",
+        "Camping Kitchen Checklist",
+        "EDC Knives Under £100",
+        "Wild Camping Gear List",
+    ),
     "gifts": ("Gift Ideas for Home Cooks", "Wedding Gift Guide 2026", "Christmas Gifts for Foodies"),
     "general": ("Weekend Reading", "Our Favourite Shops", "Links Roundup", "Small Business Spotlight", "Resources"),
-    "spam": ("Best Knife Deals 2026 - Cheap Chef Knife Buy Now", "Top 10 Knife Sites | Free Directory",
-             "Kitchen Knives Discount Codes", "Buy Japanese Knives Cheap Online"),
+    "spam": (
+        "Best Knife Deals 2026 - Cheap Chef Knife Buy Now",
+        "Top 10 Knife Sites | Free Directory",
+        "Kitchen Knives Discount Codes",
+        "Buy Japanese Knives Cheap Online",
+    ),
 }
 # Titles of pages written in other languages (topic -> titles); other topics use the English ones.
 LOCAL_TITLES = {
-    "de": {"knives": ("Die besten Kochmesser 2026", "Santoku oder Gyuto?"), "cooking": ("Kochen lernen: Schneidetechniken",),
-           "sharpening": ("Messer schleifen: Anleitung", "Wetzstein Test 2026"), "general": ("Linktipps der Woche",)},
-    "es": {"knives": ("Los mejores cuchillos de chef", "Cuchillos japoneses: guía"), "cooking": ("Recetas fáciles de cocina",),
-           "sharpening": ("Cómo afilar cuchillos con piedra",)},
+    "de": {
+        "knives": ("Die besten Kochmesser 2026", "Santoku oder Gyuto?"),
+        "cooking": ("Kochen lernen: Schneidetechniken",),
+        "sharpening": ("Messer schleifen: Anleitung", "Wetzstein Test 2026"),
+        "general": ("Linktipps der Woche",),
+    },
+    "es": {
+        "knives": ("Los mejores cuchillos de chef", "Cuchillos japoneses: guía"),
+        "cooking": ("Recetas fáciles de cocina",),
+        "sharpening": ("Cómo afilar cuchillos con piedra",),
+    },
     "fr": {"knives": ("Les meilleurs couteaux de chef",), "sharpening": ("Aiguiser un couteau à la pierre",)},
     "he": {"cooking": ("מתכונים קלים למטבח",)},
 }
 SECTIONS = {
-    "knives": ("reviews", "guides", "blog", "messer"), "cooking": ("recipes", "blog", "kitchen", "tips"),
-    "sharpening": ("sharpening", "guides", "blog", "tutorials"), "outdoor": ("gear", "blog", "camping"),
-    "gifts": ("gift-guides", "blog"), "general": ("blog", "links", "news", "resources"), "spam": ("go", "deals", "links", "p"),
+    "knives": ("reviews", "guides", "blog", "messer"),
+    "cooking": ("recipes", "blog", "kitchen", "tips"),
+    "sharpening": ("sharpening", "guides", "blog", "tutorials"),
+    "outdoor": ("gear", "blog", "camping"),
+    "gifts": ("gift-guides", "blog"),
+    "general": ("blog", "links", "news", "resources"),
+    "spam": ("go", "deals", "links", "p"),
 }
 # Majestic topical trust flow categories per topic (DMOZ-style paths).
 MAJESTIC_TOPICS = {

@@ -19,7 +19,11 @@ from dagster_project.samplegen import vocab as V
 
 ROLE_SPECS = {
     # role: (base count, topic weights, links-per-site choices)
-    "site_bg": (175, {"knives": 38, "cooking": 32, "outdoor": 14, "gifts": 8, "general": 7, "sharpening": 1}, (1, 1, 1, 2, 2, 3, 4)),
+    "site_bg": (
+        175,
+        {"knives": 38, "cooking": 32, "outdoor": 14, "gifts": 8, "general": 7, "sharpening": 1},
+        (1, 1, 1, 2, 2, 3, 4),
+    ),
     "spike": (24, {"knives": 50, "cooking": 25, "gifts": 25}, (1, 1, 2)),
     "toxic": (20, {"spam": 1}, (1, 2, 3, 4)),
     "shared": (50, {"knives": 45, "cooking": 35, "outdoor": 10, "general": 10}, (1, 1, 2)),
@@ -48,7 +52,7 @@ class World:
 
 
 def scaled(base: int, scale: float, minimum: int = 1) -> int:
-    return max(minimum, int(round(base * scale)))
+    return max(minimum, round(base * scale))
 
 
 def _days(d: dt.date) -> int:
@@ -64,7 +68,9 @@ def _choice(rng: np.random.Generator, weights: dict[str, int], n: int) -> np.nda
 # ---------------------------------------------------------------- hosts (one loop per distinct host)
 
 
-def _host_name(rng: np.random.Generator, topic: str, role: str, site_bias: str | None, taken: set[str]) -> tuple[str, str]:
+def _host_name(
+    rng: np.random.Generator, topic: str, role: str, site_bias: str | None, taken: set[str]
+) -> tuple[str, str]:
     """A new unique host name and its language. Spam hosts get spammy TLDs, digits and hyphens."""
     while True:
         if topic == "spam":
@@ -95,10 +101,15 @@ def _hosts(rng: np.random.Generator, scale: float) -> pl.DataFrame:
         comp_pick = rng.choice(V.COMPETITORS, size=n, p=[0.35, 0.35, 0.30])
         for i in range(n):
             host, lang = _host_name(rng, role_topics[i], role, comp_pick[i] if role == "comp" else None, taken)
-            rows.append({"host": host, "role": role, "topic": role_topics[i], "language": lang, "comp_pick": comp_pick[i]})
+            rows.append(
+                {"host": host, "role": role, "topic": role_topics[i], "language": lang, "comp_pick": comp_pick[i]}
+            )
     specials = [(h, lang, topic, "site_bg") for h, lang, topic in V.IDN_HOSTS]
-    specials += [(V.QUIRKY_HOST, "en", "knives", "site_bg"), (QUIRKY_AT_HOST, "en", "knives", "site_bg"),
-                 (V.NEVER_DISAVOW_HOST, "en", "cooking", "site_bg")]
+    specials += [
+        (V.QUIRKY_HOST, "en", "knives", "site_bg"),
+        (QUIRKY_AT_HOST, "en", "knives", "site_bg"),
+        (V.NEVER_DISAVOW_HOST, "en", "cooking", "site_bg"),
+    ]
     specials += [(h, "en", topic, "noise") for h, topic, _, _ in NOISE_HOSTS]
     for host, lang, topic, role in specials:
         rows.append({"host": host, "role": role, "topic": topic, "language": lang, "comp_pick": V.COMPETITORS[0]})
@@ -108,7 +119,13 @@ def _hosts(rng: np.random.Generator, scale: float) -> pl.DataFrame:
     beta = np.clip(rng.beta(2, 4, n) * 80 + 2, 0, 100)
     dr = np.select(
         [role == "toxic", role == "spike", role == "shared", role == "gap", role == "mention"],
-        [rng.uniform(0, 12, n), rng.uniform(20, 60, n), rng.uniform(30, 80, n), rng.uniform(45, 85, n), rng.uniform(20, 70, n)],
+        [
+            rng.uniform(0, 12, n),
+            rng.uniform(20, 60, n),
+            rng.uniform(30, 80, n),
+            rng.uniform(45, 85, n),
+            rng.uniform(20, 70, n),
+        ],
         beta,
     )
     noise_dr = {h: d for h, _, d, _ in NOISE_HOSTS} | {V.NEVER_DISAVOW_HOST: 94, V.QUIRKY_HOST: 48}
@@ -124,9 +141,13 @@ def _hosts(rng: np.random.Generator, scale: float) -> pl.DataFrame:
         platform=pl.Series(np.array(V.AHREFS_PLATFORMS, dtype=object)[rng.integers(len(V.AHREFS_PLATFORMS), size=n)]),
     ).with_columns(
         scheme=pl.when(pl.col("host") == V.QUIRKY_HOST).then(pl.lit("http")).otherwise("scheme"),
-        platform=pl.when(pl.col("role") == "noise").then(pl.lit(""))
-        .when(pl.col("host").str.ends_with(".blogspot.com")).then(pl.lit("blogs"))
-        .when(pl.col("host").str.ends_with(".wordpress.com")).then(pl.lit("wordpress")).otherwise("platform"),
+        platform=pl.when(pl.col("role") == "noise")
+        .then(pl.lit(""))
+        .when(pl.col("host").str.ends_with(".blogspot.com"))
+        .then(pl.lit("blogs"))
+        .when(pl.col("host").str.ends_with(".wordpress.com"))
+        .then(pl.lit("wordpress"))
+        .otherwise("platform"),
         is_sitewide=pl.int_range(pl.len()).is_in(list(range(SITEWIDE_HOSTS))),  # the first background hosts
     )
 
@@ -136,8 +157,10 @@ def _hosts(rng: np.random.Generator, scale: float) -> pl.DataFrame:
 
 def _pick(df: pl.DataFrame, key: str, pool: dict, out: str, rand: np.ndarray) -> pl.DataFrame:
     """Add `out` = pool[key][rand % len] for every row (a join, not a row loop)."""
-    lookup = pl.DataFrame({key: list(pool), "_vals": [list(v) for v in pool.values()]},
-                          schema={key: df.schema[key], "_vals": pl.List(pl.String)})
+    lookup = pl.DataFrame(
+        {key: list(pool), "_vals": [list(v) for v in pool.values()]},
+        schema={key: df.schema[key], "_vals": pl.List(pl.String)},
+    )
     return (
         df.with_columns(_r=pl.Series(rand, dtype=pl.Int64))
         .join(lookup, on=key, how="left", maintain_order="left")
@@ -180,7 +203,9 @@ def _first_seen_days(rng: np.random.Generator, role: np.ndarray, n: int, toxic_r
 
 
 def _anchor_classes(rng: np.random.Generator, role: np.ndarray, n: int) -> np.ndarray:
-    normal = _choice(rng, {"branded": 38, "naked": 12, "generic": 15, "partial": 13, "exact": 5, "image": 11, "empty": 4}, n)
+    normal = _choice(
+        rng, {"branded": 38, "naked": 12, "generic": 15, "partial": 13, "exact": 5, "image": 11, "empty": 4}, n
+    )
     toxic = _choice(rng, {"toxic": 80, "naked": 10, "generic": 10}, n)
     return np.where(role == "toxic", toxic, normal)
 
@@ -197,7 +222,8 @@ def _links(rng: np.random.Generator, pairs: pl.DataFrame) -> pl.DataFrame:
     per_pair = np.where(pairs["is_sitewide"].to_numpy(), rng.integers(6, 15, n_pairs), per_pair)
     toxic_rank = pairs.select(r=pl.int_range(pl.len()).over("role"))["r"].to_numpy()
     pairs = pairs.with_columns(
-        pair_first=pl.Series(_first_seen_days(rng, role, n_pairs, toxic_rank)), toxic_rank=pl.Series(toxic_rank),
+        pair_first=pl.Series(_first_seen_days(rng, role, n_pairs, toxic_rank)),
+        toxic_rank=pl.Series(toxic_rank),
     )
     links = pairs[np.repeat(np.arange(n_pairs), per_pair)]
     links = links.with_columns(k=pl.int_range(pl.len()).over("host", "site"), link_id=pl.int_range(pl.len()))
@@ -206,18 +232,24 @@ def _links(rng: np.random.Generator, pairs: pl.DataFrame) -> pl.DataFrame:
     # a host's later links follow its first one (within the same week for the spike and the spam)
     offset = np.where(k == 0, 0, np.where(fast, rng.integers(0, 2, n), rng.integers(0, 150, n)))
     first = np.minimum(links["pair_first"].to_numpy() + offset, _days(V.LAST_DAY) - 1)
-    return links.with_columns(first_day=pl.Series(first), tkey=pl.when(pl.col("role") == "toxic").then(pl.lit("spam")).otherwise("topic"))
+    return links.with_columns(
+        first_day=pl.Series(first), tkey=pl.when(pl.col("role") == "toxic").then(pl.lit("spam")).otherwise("topic")
+    )
 
 
 def _with_pages(rng: np.random.Generator, links: pl.DataFrame) -> pl.DataFrame:
     """Title, source path and target page, all keyed by the link's topic (and language for titles)."""
     n = links.height
     langs = sorted(set(links["language"].to_list()))
-    title_pool = {f"{t}|{lang}": V.LOCAL_TITLES.get(lang, {}).get(t, titles) for t, titles in V.TITLES.items() for lang in langs}
+    title_pool = {
+        f"{t}|{lang}": V.LOCAL_TITLES.get(lang, {}).get(t, titles) for t, titles in V.TITLES.items() for lang in langs
+    }
     links = links.with_columns(title_key=pl.col("tkey") + "|" + pl.col("language"))
     links = _pick(links, "title_key", title_pool, "title", rng.integers(0, 1 << 30, n)).drop("title_key")
     links = _pick(links, "tkey", V.SECTIONS, "section", rng.integers(0, 1 << 30, n))
-    page_pool = {f"{s}|{t}": pages.get(t, pages["general"]) for s, pages in V.PAGES.items() for t in (*V.TOPICS, "spam")}
+    page_pool = {
+        f"{s}|{t}": pages.get(t, pages["general"]) for s, pages in V.PAGES.items() for t in (*V.TOPICS, "spam")
+    }
     links = links.with_columns(pkey=pl.col("site") + "|" + pl.col("tkey"))
     links = _pick(links, "pkey", page_pool, "target_path", rng.integers(0, 1 << 30, n)).drop("pkey")
     slug = pl.col("title").str.to_lowercase().str.replace_all(r"[^\p{L}\p{N}]+", "-").str.strip_chars("-")
@@ -230,11 +262,16 @@ def _with_pages(rng: np.random.Generator, links: pl.DataFrame) -> pl.DataFrame:
     ).with_columns(
         path=pl.when((pl.col("host") == QUIRKY_AT_HOST) & (pl.col("k") == 0))
         .then(pl.lit("/members/@knifeguy/best-budget-gyuto"))
-        .when(pl.col("host") == "www.youtube.com").then(pl.format("/watch?v=kN{}fE{}", pl.col("link_id"), pl.col("k")))
-        .when(pl.col("host") == "www.pinterest.com").then(pl.format("/pin/{}/", 7730001240 + pl.col("link_id")))
+        .when(pl.col("host") == "www.youtube.com")
+        .then(pl.format("/watch?v=kN{}fE{}", pl.col("link_id"), pl.col("k")))
+        .when(pl.col("host") == "www.pinterest.com")
+        .then(pl.format("/pin/{}/", 7730001240 + pl.col("link_id")))
         .when(pl.col("host") == "www.reddit.com")
-        .then(pl.format("/r/chefit/comments/1{}x{}/{}/", pl.col("link_id"), pl.col("k"), slug.str.replace_all("-", "_")))
-        .when(pl.col("host") == V.NEVER_DISAVOW_HOST).then(pl.format("/food/techniques/{}", slug.str.replace_all("-", "_")))
+        .then(
+            pl.format("/r/chefit/comments/1{}x{}/{}/", pl.col("link_id"), pl.col("k"), slug.str.replace_all("-", "_"))
+        )
+        .when(pl.col("host") == V.NEVER_DISAVOW_HOST)
+        .then(pl.format("/food/techniques/{}", slug.str.replace_all("-", "_")))
         .otherwise("path"),
     )
 
@@ -251,20 +288,32 @@ def _with_anchors(rng: np.random.Generator, links: pl.DataFrame) -> pl.DataFrame
     naked_form = pl.Series(rng.integers(0, 3, n))
     bare = pl.col("target_url").str.replace(r"^https?://(www\.)?", "").str.replace(r"/.*$", "")
     anchor_class = pl.col("anchor_class")
-    return links.with_columns(
-        a_naked=pl.when(naked_form == 0).then(pl.col("target_url"))
-        .when(naked_form == 1).then(pl.col("target_url").str.replace(r"^https?://", "").str.strip_chars_end("/"))
-        .otherwise(bare),
-    ).with_columns(
-        anchor=pl.when(anchor_class == "branded").then("a_branded")
-        .when(anchor_class == "naked").then("a_naked")
-        .when(anchor_class == "generic").then("a_generic")
-        .when(anchor_class == "exact").then(pl.coalesce("a_exact", "a_branded"))
-        .when(anchor_class == "partial").then(pl.coalesce("a_partial", "a_branded"))
-        .when(anchor_class == "toxic").then("a_toxic")
-        .otherwise(pl.lit("")),
-        is_image=anchor_class == "image",
-    ).drop("a_branded", "a_generic", "a_exact", "a_partial", "a_toxic", "a_naked")
+    return (
+        links.with_columns(
+            a_naked=pl.when(naked_form == 0)
+            .then(pl.col("target_url"))
+            .when(naked_form == 1)
+            .then(pl.col("target_url").str.replace(r"^https?://", "").str.strip_chars_end("/"))
+            .otherwise(bare),
+        )
+        .with_columns(
+            anchor=pl.when(anchor_class == "branded")
+            .then("a_branded")
+            .when(anchor_class == "naked")
+            .then("a_naked")
+            .when(anchor_class == "generic")
+            .then("a_generic")
+            .when(anchor_class == "exact")
+            .then(pl.coalesce("a_exact", "a_branded"))
+            .when(anchor_class == "partial")
+            .then(pl.coalesce("a_partial", "a_branded"))
+            .when(anchor_class == "toxic")
+            .then("a_toxic")
+            .otherwise(pl.lit("")),
+            is_image=anchor_class == "image",
+        )
+        .drop("a_branded", "a_generic", "a_exact", "a_partial", "a_toxic", "a_naked")
+    )
 
 
 def _with_rel_and_dates(rng: np.random.Generator, links: pl.DataFrame) -> pl.DataFrame:
@@ -289,8 +338,12 @@ def _with_rel_and_dates(rng: np.random.Generator, links: pl.DataFrame) -> pl.Dat
     )
     # the one link Ahrefs wrongly calls lost: the strongest live shared-host link to the site
     false_lost = (
-        links.filter((pl.col("site") == V.SITE) & (pl.col("role") == "shared") & pl.col("lost_at").is_null() & (pl.col("k") == 0))
-        .sort(["dr", "host"], descending=[True, False])["link_id"].head(1).to_list()
+        links.filter(
+            (pl.col("site") == V.SITE) & (pl.col("role") == "shared") & pl.col("lost_at").is_null() & (pl.col("k") == 0)
+        )
+        .sort(["dr", "host"], descending=[True, False])["link_id"]
+        .head(1)
+        .to_list()
     )
     return links.with_columns(false_lost=pl.col("link_id").is_in(false_lost))
 
@@ -301,13 +354,23 @@ def _with_metrics(rng: np.random.Generator, links: pl.DataFrame) -> pl.DataFrame
     dr = links["dr"].to_numpy().astype(float)
     toxic = links["role"].to_numpy() == "toxic"
     ur = np.clip(dr * 0.4 + rng.normal(5, 6, n), 0, 100)
-    ext = np.where(toxic, rng.integers(200, 900, n), np.where(links["is_sitewide"].to_numpy(), rng.integers(20, 60, n), rng.integers(3, 80, n)))
+    ext = np.where(
+        toxic,
+        rng.integers(200, 900, n),
+        np.where(links["is_sitewide"].to_numpy(), rng.integers(20, 60, n), rng.integers(3, 80, n)),
+    )
     ext = np.where(links["host"].to_numpy() == V.NEVER_DISAVOW_HOST, 350, ext)
     tf = np.where(toxic, rng.integers(0, 7, n), np.clip(dr * 0.55 + rng.normal(0, 5, n), 0, 100))
-    cf = np.where(toxic, rng.integers(18, 41, n), np.clip(tf * rng.lognormal(np.log(1.8), 0.4, n), 0, 100))  # CF/TF median ~1.8
+    cf = np.where(
+        toxic, rng.integers(18, 41, n), np.clip(tf * rng.lognormal(np.log(1.8), 0.4, n), 0, 100)
+    )  # CF/TF median ~1.8
     ascore = np.clip(dr * 0.85 + rng.normal(0, 4, n), 0, 100)
-    spam = np.where(toxic, rng.integers(60, 91, n), np.where(rng.random(n) < 0.85, rng.integers(1, 16, n), rng.integers(16, 36, n)))
-    tox = np.where(toxic, rng.integers(70, 99, n), np.where(rng.random(n) < 0.85, rng.integers(0, 20, n), rng.integers(20, 45, n)))
+    spam = np.where(
+        toxic, rng.integers(60, 91, n), np.where(rng.random(n) < 0.85, rng.integers(1, 16, n), rng.integers(16, 36, n))
+    )
+    tox = np.where(
+        toxic, rng.integers(70, 99, n), np.where(rng.random(n) < 0.85, rng.integers(0, 20, n), rng.integers(20, 45, n))
+    )
     as_int = lambda a: pl.Series(np.round(a)).cast(pl.Int64)  # noqa: E731
     links = links.with_columns(
         ur=pl.Series(np.round(ur, 1)),
@@ -335,7 +398,10 @@ def _with_coverage(rng: np.random.Generator, links: pl.DataFrame) -> pl.DataFram
     n = links.height
     role = links["role"].to_numpy()
     fast, toxic, gap = np.isin(role, ["spike", "toxic"]), role == "toxic", role == "gap"
-    cov = {t: rng.random(n) < p for t, p in (("ahrefs", .88), ("semrush", .72), ("majestic", .66), ("moz", .5), ("gsc", .62))}
+    cov = {
+        t: rng.random(n) < p
+        for t, p in (("ahrefs", 0.88), ("semrush", 0.72), ("majestic", 0.66), ("moz", 0.5), ("gsc", 0.62))
+    }
     special_hosts = [V.QUIRKY_HOST, V.NEVER_DISAVOW_HOST, QUIRKY_AT_HOST, *[h for h, _, _ in V.IDN_HOSTS]]
     special = links["false_lost"].to_numpy() | np.isin(links["host"].to_numpy(), special_hosts)
     cov["ahrefs"] |= fast | special | gap  # the story's links must show in the main tool
@@ -343,8 +409,10 @@ def _with_coverage(rng: np.random.Generator, links: pl.DataFrame) -> pl.DataFram
     cov["majestic"] |= special
     cov["moz"] |= (toxic & (rng.random(n) < 0.85)) | special
     cov["gsc"] &= links["site"].to_numpy() == V.SITE  # GSC only exists for the owned property
-    lags = {t: np.where(fast, rng.integers(0, 2, n), rng.integers(lo, hi, n))
-            for t, lo, hi in (("semrush", 0, 21), ("majestic", 0, 30), ("moz", 5, 45), ("gsc", 3, 30))}
+    lags = {
+        t: np.where(fast, rng.integers(0, 2, n), rng.integers(lo, hi, n))
+        for t, lo, hi in (("semrush", 0, 21), ("majestic", 0, 30), ("moz", 5, 45), ("gsc", 3, 30))
+    }
     return links.with_columns(
         *[pl.Series(f"cov_{t}", v) for t, v in cov.items()],
         *[pl.Series(f"lag_{t}", v).cast(pl.Int64) for t, v in lags.items()],

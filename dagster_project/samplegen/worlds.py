@@ -100,5 +100,7 @@ def weekly_history(
                                        seed + i, site)  # fmt: skip
         for week in weeks:
             day = first_week + dt.timedelta(weeks=week)
-            paths.append(_write(export_path(inbox, fmt, site, day), weekly_export(population, week, first_week), fmt, day))
+            paths.append(
+                _write(export_path(inbox, fmt, site, day), weekly_export(population, week, first_week), fmt, day)
+            )
     return paths

@@ -16,22 +16,58 @@ import datetime as dt
 import polars as pl
 
 OBS_SCHEMA: dict[str, pl.DataType] = {
-    "source_url": pl.String(), "target_url": pl.String(), "anchor": pl.String(), "title": pl.String(),
-    "left_context": pl.String(), "right_context": pl.String(), "language": pl.String(), "platform": pl.String(),
+    "source_url": pl.String(),
+    "target_url": pl.String(),
+    "anchor": pl.String(),
+    "title": pl.String(),
+    "left_context": pl.String(),
+    "right_context": pl.String(),
+    "language": pl.String(),
+    "platform": pl.String(),
     "http_code": pl.Int64(),
-    "nofollow": pl.Boolean(), "ugc": pl.Boolean(), "sponsored": pl.Boolean(), "is_image": pl.Boolean(),
-    "is_sitewide": pl.Boolean(), "is_content": pl.Boolean(), "is_redirect": pl.Boolean(),
-    "first_seen": pl.Datetime("us"), "last_seen": pl.Datetime("us"), "lost_at": pl.Datetime("us"),
-    "lost_status": pl.String(), "drop_reason": pl.String(), "discovered_status": pl.String(),
-    "new_link": pl.Boolean(), "lost_link": pl.Boolean(),
-    "domain_rating": pl.Int64(), "url_rating": pl.Float64(), "domain_traffic": pl.Int64(), "page_ref_domains": pl.Int64(),
-    "linked_domains": pl.Int64(), "external_links": pl.Int64(), "internal_links": pl.Int64(), "page_traffic": pl.Int64(),
-    "page_keywords": pl.Int64(), "is_spam": pl.Boolean(),
-    "domain_authority": pl.Int64(), "page_authority": pl.Int64(), "spam_score": pl.Int64(), "domain_ref_domains": pl.Int64(),
-    "trust_flow": pl.Int64(), "citation_flow": pl.Int64(), "target_trust_flow": pl.Int64(), "target_citation_flow": pl.Int64(),
-    "topic": pl.String(), "topic_value": pl.Int64(), "domain_topic": pl.String(), "domain_topic_value": pl.Int64(),
-    "ascore": pl.Int64(), "page_trust": pl.Int64(), "toxicity": pl.Int64(), "toxic_markers": pl.String(),
-    "ip": pl.String(), "source_host": pl.String(),
+    "nofollow": pl.Boolean(),
+    "ugc": pl.Boolean(),
+    "sponsored": pl.Boolean(),
+    "is_image": pl.Boolean(),
+    "is_sitewide": pl.Boolean(),
+    "is_content": pl.Boolean(),
+    "is_redirect": pl.Boolean(),
+    "first_seen": pl.Datetime("us"),
+    "last_seen": pl.Datetime("us"),
+    "lost_at": pl.Datetime("us"),
+    "lost_status": pl.String(),
+    "drop_reason": pl.String(),
+    "discovered_status": pl.String(),
+    "new_link": pl.Boolean(),
+    "lost_link": pl.Boolean(),
+    "domain_rating": pl.Int64(),
+    "url_rating": pl.Float64(),
+    "domain_traffic": pl.Int64(),
+    "page_ref_domains": pl.Int64(),
+    "linked_domains": pl.Int64(),
+    "external_links": pl.Int64(),
+    "internal_links": pl.Int64(),
+    "page_traffic": pl.Int64(),
+    "page_keywords": pl.Int64(),
+    "is_spam": pl.Boolean(),
+    "domain_authority": pl.Int64(),
+    "page_authority": pl.Int64(),
+    "spam_score": pl.Int64(),
+    "domain_ref_domains": pl.Int64(),
+    "trust_flow": pl.Int64(),
+    "citation_flow": pl.Int64(),
+    "target_trust_flow": pl.Int64(),
+    "target_citation_flow": pl.Int64(),
+    "topic": pl.String(),
+    "topic_value": pl.Int64(),
+    "domain_topic": pl.String(),
+    "domain_topic_value": pl.Int64(),
+    "ascore": pl.Int64(),
+    "page_trust": pl.Int64(),
+    "toxicity": pl.Int64(),
+    "toxic_markers": pl.String(),
+    "ip": pl.String(),
+    "source_host": pl.String(),
 }
 
 BOM = "\ufeff"
@@ -51,35 +87,99 @@ def csv_text(frame: pl.DataFrame, *, header: bool, sep: str = ",", eol: str = "\
             [pl.when(pl.col(c) != "").then(pl.col(c)).alias(c) for c, t in frame.schema.items() if t == pl.String]
         )
     """The frame as CSV text; empty strings are written bare like nulls unless every field is quoted."""
-    return frame.write_csv(None, separator=sep, line_terminator=eol, quote_style=quote, null_value="", include_header=header)
+    return frame.write_csv(
+        None, separator=sep, line_terminator=eol, quote_style=quote, null_value="", include_header=header
+    )
 
 
 # ---------------------------------------- Ahrefs (docs/export-formats.md#ahrefs-backlinks)
 
 AHREFS_HEADER = (
-    "Referring page title", "Referring page URL", "Language", "Platform", "Referring page HTTP code", "Domain rating",
-    "UR", "Domain traffic", "Referring domains", "Linked domains", "External links", "Page traffic", "Keywords",
-    "Target URL", "Left context", "Anchor", "Right context", "Redirect Chain URLs", "Redirect Chain status codes",
-    "Type", "Is spam", "Content", "Nofollow", "UGC", "Sponsored", "Rendered", "Raw", "Lost status", "Drop reason",
-    "Discovered status", "First seen", "Last seen", "Lost", "Author", "Page type", "Page category", "Links in group",
+    "Referring page title",
+    "Referring page URL",
+    "Language",
+    "Platform",
+    "Referring page HTTP code",
+    "Domain rating",
+    "UR",
+    "Domain traffic",
+    "Referring domains",
+    "Linked domains",
+    "External links",
+    "Page traffic",
+    "Keywords",
+    "Target URL",
+    "Left context",
+    "Anchor",
+    "Right context",
+    "Redirect Chain URLs",
+    "Redirect Chain status codes",
+    "Type",
+    "Is spam",
+    "Content",
+    "Nofollow",
+    "UGC",
+    "Sponsored",
+    "Rendered",
+    "Raw",
+    "Lost status",
+    "Drop reason",
+    "Discovered status",
+    "First seen",
+    "Last seen",
+    "Lost",
+    "Author",
+    "Page type",
+    "Page category",
+    "Links in group",
 )
 
 
-def ahrefs_backlinks(obs: pl.DataFrame, *, utf16: bool = True, iso_dates: bool = False,
-                     decimal_comma: bool = False, header: bool = True) -> bytes:
+def ahrefs_backlinks(
+    obs: pl.DataFrame, *, utf16: bool = True, iso_dates: bool = False, decimal_comma: bool = False, header: bool = True
+) -> bytes:
     """Ahrefs Site Explorer backlinks: UTF-16LE+BOM, TAB, all fields quoted, CRLF (default "for Excel");
     `utf16=False` is the UTF-8-BOM comma variant. Dates `2026-08-10 15:51:35` or ISO `…T…Z`."""
     fmt = "%Y-%m-%dT%H:%M:%SZ" if iso_dates else "%Y-%m-%d %H:%M:%S"
     ur = pl.col("url_rating").round(1).cast(pl.String)
     values = [
-        pl.col("title"), pl.col("source_url"), pl.col("language"), pl.col("platform"), _s("http_code"),
-        _s("domain_rating"), ur.str.replace(".", ",", literal=True) if decimal_comma else ur, _s("domain_traffic"),
-        _s("page_ref_domains"), _s("linked_domains"), _s("external_links"), _s("page_traffic"), _s("page_keywords"),
-        pl.col("target_url"), pl.col("left_context"), pl.col("anchor"), pl.col("right_context"), pl.lit(""), pl.lit(""),
-        pl.when(pl.col("is_image")).then(pl.lit("image")).otherwise(pl.lit("href")), _flag("is_spam"), _flag("is_content"),
-        _flag("nofollow"), _flag("ugc"), _flag("sponsored"), pl.lit("false"), pl.lit("true"), pl.col("lost_status"),
-        pl.col("drop_reason"), pl.col("discovered_status"), pl.col("first_seen").dt.strftime(fmt),
-        pl.col("last_seen").dt.strftime(fmt), pl.col("lost_at").dt.strftime(fmt), pl.lit(""), pl.lit(""), pl.lit(""), pl.lit("1"),
+        pl.col("title"),
+        pl.col("source_url"),
+        pl.col("language"),
+        pl.col("platform"),
+        _s("http_code"),
+        _s("domain_rating"),
+        ur.str.replace(".", ",", literal=True) if decimal_comma else ur,
+        _s("domain_traffic"),
+        _s("page_ref_domains"),
+        _s("linked_domains"),
+        _s("external_links"),
+        _s("page_traffic"),
+        _s("page_keywords"),
+        pl.col("target_url"),
+        pl.col("left_context"),
+        pl.col("anchor"),
+        pl.col("right_context"),
+        pl.lit(""),
+        pl.lit(""),
+        pl.when(pl.col("is_image")).then(pl.lit("image")).otherwise(pl.lit("href")),
+        _flag("is_spam"),
+        _flag("is_content"),
+        _flag("nofollow"),
+        _flag("ugc"),
+        _flag("sponsored"),
+        pl.lit("false"),
+        pl.lit("true"),
+        pl.col("lost_status"),
+        pl.col("drop_reason"),
+        pl.col("discovered_status"),
+        pl.col("first_seen").dt.strftime(fmt),
+        pl.col("last_seen").dt.strftime(fmt),
+        pl.col("lost_at").dt.strftime(fmt),
+        pl.lit(""),
+        pl.lit(""),
+        pl.lit(""),
+        pl.lit("1"),
     ]
     table = obs.select([v.alias(h) for v, h in zip(values, AHREFS_HEADER)])
     if utf16:
@@ -91,33 +191,110 @@ def ahrefs_backlinks(obs: pl.DataFrame, *, utf16: bool = True, iso_dates: bool =
 # --------------------------------------- Semrush (docs/export-formats.md#semrush-backlinks)
 
 SEMRUSH_HEADER = (
-    "Page ascore", "Source title", "Source url", "Target url", "Anchor", "External links", "Internal links", "Nofollow",
-    "Sponsored", "Ugc", "Text", "Frame", "Form", "Image", "Sitewide", "First seen", "Last seen", "New link", "Lost link",
+    "Page ascore",
+    "Source title",
+    "Source url",
+    "Target url",
+    "Anchor",
+    "External links",
+    "Internal links",
+    "Nofollow",
+    "Sponsored",
+    "Ugc",
+    "Text",
+    "Frame",
+    "Form",
+    "Image",
+    "Sitewide",
+    "First seen",
+    "Last seen",
+    "New link",
+    "Lost link",
 )
 SEMRUSH_LEGACY_HEADER = (
-    "Page score", "Page trust score", "Source title", "Source url", "Target url", "Anchor", "External links",
-    "Internal links", "Nofollow", "Frame", "Form", "Image", "Sitewide", "First seen", "Last seen",
+    "Page score",
+    "Page trust score",
+    "Source title",
+    "Source url",
+    "Target url",
+    "Anchor",
+    "External links",
+    "Internal links",
+    "Nofollow",
+    "Frame",
+    "Form",
+    "Image",
+    "Sitewide",
+    "First seen",
+    "Last seen",
 )
-SEMRUSH_AUDIT_HEADER = ("Source title", "Source url", "Target url", "Anchor", "Toxicity Score", "Toxic markers", "First seen",
-                        "Last seen", "Nofollow")
+SEMRUSH_AUDIT_HEADER = (
+    "Source title",
+    "Source url",
+    "Target url",
+    "Anchor",
+    "Toxicity Score",
+    "Toxic markers",
+    "First seen",
+    "Last seen",
+    "Nofollow",
+)
 SEMRUSH_REFDOMAINS_HEADER = ("Domain ascore", "Domain", "Backlinks", "IP Address", "Country", "First seen", "Last seen")
-_COUNTRY = {"en": "United Kingdom", "de": "Germany", "es": "Spain", "fr": "France", "it": "Italy", "nl": "Netherlands", "he": "Israel"}
+_COUNTRY = {
+    "en": "United Kingdom",
+    "de": "Germany",
+    "es": "Spain",
+    "fr": "France",
+    "it": "Italy",
+    "nl": "Netherlands",
+    "he": "Israel",
+}
 
 
 def semrush_backlinks(obs: pl.DataFrame, *, legacy: bool = False, header: bool = True) -> bytes:
     """Semrush Backlink Analytics → Backlinks: UTF-8 comma CSV, `true`/`false` (19 columns; legacy 15)."""
     date = "%Y-%m-%d"
     if legacy:
-        values = [_s("ascore"), _s("page_trust"), pl.col("title"), pl.col("source_url"), pl.col("target_url"), pl.col("anchor"),
-                  _s("external_links"), _s("internal_links"), _flag("nofollow"), pl.lit("false"), pl.lit("false"),
-                  _flag("is_image"), _flag("is_sitewide"), pl.col("first_seen").dt.strftime(date), pl.col("last_seen").dt.strftime(date)]
+        values = [
+            _s("ascore"),
+            _s("page_trust"),
+            pl.col("title"),
+            pl.col("source_url"),
+            pl.col("target_url"),
+            pl.col("anchor"),
+            _s("external_links"),
+            _s("internal_links"),
+            _flag("nofollow"),
+            pl.lit("false"),
+            pl.lit("false"),
+            _flag("is_image"),
+            _flag("is_sitewide"),
+            pl.col("first_seen").dt.strftime(date),
+            pl.col("last_seen").dt.strftime(date),
+        ]
         names = SEMRUSH_LEGACY_HEADER
     else:
-        values = [_s("ascore"), pl.col("title"), pl.col("source_url"), pl.col("target_url"), pl.col("anchor"),
-                  _s("external_links"), _s("internal_links"), _flag("nofollow"), _flag("sponsored"), _flag("ugc"),
-                  pl.when(pl.col("is_image")).then(pl.lit("false")).otherwise(pl.lit("true")), pl.lit("false"), pl.lit("false"),
-                  _flag("is_image"), _flag("is_sitewide"), pl.col("first_seen").dt.strftime(date),
-                  pl.col("last_seen").dt.strftime(date), _flag("new_link"), _flag("lost_link")]
+        values = [
+            _s("ascore"),
+            pl.col("title"),
+            pl.col("source_url"),
+            pl.col("target_url"),
+            pl.col("anchor"),
+            _s("external_links"),
+            _s("internal_links"),
+            _flag("nofollow"),
+            _flag("sponsored"),
+            _flag("ugc"),
+            pl.when(pl.col("is_image")).then(pl.lit("false")).otherwise(pl.lit("true")),
+            pl.lit("false"),
+            pl.lit("false"),
+            _flag("is_image"),
+            _flag("is_sitewide"),
+            pl.col("first_seen").dt.strftime(date),
+            pl.col("last_seen").dt.strftime(date),
+            _flag("new_link"),
+            _flag("lost_link"),
+        ]
         names = SEMRUSH_HEADER
     return csv_text(obs.select([v.alias(h) for v, h in zip(values, names)]), header=header).encode("utf-8")
 
@@ -126,9 +303,17 @@ def semrush_audit(obs: pl.DataFrame, *, header: bool = True, trailing_empty_row:
     """Semrush Backlink Audit: Toxicity Score 0–100, `TRUE`/`FALSE` (an Excel re-save), and the
     all-empty `,,,,,,,,` row Excel leaves at the end."""
     date = "%Y-%m-%d %H:%M:%S +00:00"
-    values = [pl.col("title"), pl.col("source_url"), pl.col("target_url"), pl.col("anchor"), _s("toxicity"),
-              pl.col("toxic_markers"), pl.col("first_seen").dt.strftime(date), pl.col("last_seen").dt.strftime(date),
-              _flag("nofollow", "TRUE", "FALSE")]
+    values = [
+        pl.col("title"),
+        pl.col("source_url"),
+        pl.col("target_url"),
+        pl.col("anchor"),
+        _s("toxicity"),
+        pl.col("toxic_markers"),
+        pl.col("first_seen").dt.strftime(date),
+        pl.col("last_seen").dt.strftime(date),
+        _flag("nofollow", "TRUE", "FALSE"),
+    ]
     text = csv_text(obs.select([v.alias(h) for v, h in zip(values, SEMRUSH_AUDIT_HEADER)]), header=header)
     if trailing_empty_row:
         text += "," * (len(SEMRUSH_AUDIT_HEADER) - 1) + "\n"
@@ -140,14 +325,23 @@ def semrush_refdomains(obs: pl.DataFrame, *, header: bool = True) -> bytes:
     date = "%Y-%m-%d"
     table = (
         obs.group_by("source_host", maintain_order=True)
-        .agg(pl.col("ascore").max(), pl.len().alias("backlinks"), pl.col("ip").first(), pl.col("language").first(),
-             pl.col("first_seen").min(), pl.col("last_seen").max())
+        .agg(
+            pl.col("ascore").max(),
+            pl.len().alias("backlinks"),
+            pl.col("ip").first(),
+            pl.col("language").first(),
+            pl.col("first_seen").min(),
+            pl.col("last_seen").max(),
+        )
         .sort(["ascore", "source_host"], descending=[True, False])
         .select(
-            _s("ascore").alias("Domain ascore"), pl.col("source_host").str.replace(r"^www\.", "").alias("Domain"),
-            _s("backlinks").alias("Backlinks"), pl.col("ip").alias("IP Address"),
+            _s("ascore").alias("Domain ascore"),
+            pl.col("source_host").str.replace(r"^www\.", "").alias("Domain"),
+            _s("backlinks").alias("Backlinks"),
+            pl.col("ip").alias("IP Address"),
             pl.col("language").replace_strict(_COUNTRY, default="United States").alias("Country"),
-            pl.col("first_seen").dt.strftime(date).alias("First seen"), pl.col("last_seen").dt.strftime(date).alias("Last seen"),
+            pl.col("first_seen").dt.strftime(date).alias("First seen"),
+            pl.col("last_seen").dt.strftime(date).alias("Last seen"),
         )
     )
     return csv_text(table, header=header).encode("utf-8")
@@ -156,10 +350,26 @@ def semrush_refdomains(obs: pl.DataFrame, *, header: bool = True) -> bytes:
 # ------------------------------------- Majestic (docs/export-formats.md#majestic-backlinks)
 
 MAJESTIC_HEADER = (
-    "Target URL", "Source URL", "Anchor Text", "Source Crawl Date", "Source First Found Date", "FlagNoFollow",
-    "FlagImageLink", "FlagRedirect", "FlagFrame", "FlagOldCrawl", "FlagAltText", "FlagMention", "SourceCitationFlow",
-    "SourceTrustFlow", "TargetCitationFlow", "TargetTrustFlow", "SourceTopicalTrustFlow_Topic_0",
-    "SourceTopicalTrustFlow_Value_0", "RefDomainTopicalTrustFlow_Topic_0", "RefDomainTopicalTrustFlow_Value_0",
+    "Target URL",
+    "Source URL",
+    "Anchor Text",
+    "Source Crawl Date",
+    "Source First Found Date",
+    "FlagNoFollow",
+    "FlagImageLink",
+    "FlagRedirect",
+    "FlagFrame",
+    "FlagOldCrawl",
+    "FlagAltText",
+    "FlagMention",
+    "SourceCitationFlow",
+    "SourceTrustFlow",
+    "TargetCitationFlow",
+    "TargetTrustFlow",
+    "SourceTopicalTrustFlow_Topic_0",
+    "SourceTopicalTrustFlow_Value_0",
+    "RefDomainTopicalTrustFlow_Topic_0",
+    "RefDomainTopicalTrustFlow_Value_0",
 )
 
 
@@ -169,12 +379,26 @@ def majestic_backlinks(obs: pl.DataFrame, *, header: bool = True, broken_row: st
     date = "%Y-%m-%d"
     stale = pl.col("last_seen") < pl.col("last_seen").max() - pl.duration(days=60)
     values = [
-        pl.col("target_url"), pl.col("source_url"), pl.col("anchor"), pl.col("last_seen").dt.strftime(date),
-        pl.col("first_seen").dt.strftime(date), _flag("nofollow", "+", ""), _flag("is_image", "+", ""),
-        _flag("is_redirect", "+", ""), pl.lit(""), pl.when(stale).then(pl.lit("+")).otherwise(pl.lit("")),
-        pl.when(pl.col("is_image") & (pl.col("page_authority") % 2 == 0)).then(pl.lit("+")).otherwise(pl.lit("")), pl.lit(""),
-        _s("citation_flow"), _s("trust_flow"), _s("target_citation_flow"), _s("target_trust_flow"),
-        pl.col("topic"), _s("topic_value"), pl.col("domain_topic"), _s("domain_topic_value"),
+        pl.col("target_url"),
+        pl.col("source_url"),
+        pl.col("anchor"),
+        pl.col("last_seen").dt.strftime(date),
+        pl.col("first_seen").dt.strftime(date),
+        _flag("nofollow", "+", ""),
+        _flag("is_image", "+", ""),
+        _flag("is_redirect", "+", ""),
+        pl.lit(""),
+        pl.when(stale).then(pl.lit("+")).otherwise(pl.lit("")),
+        pl.when(pl.col("is_image") & (pl.col("page_authority") % 2 == 0)).then(pl.lit("+")).otherwise(pl.lit("")),
+        pl.lit(""),
+        _s("citation_flow"),
+        _s("trust_flow"),
+        _s("target_citation_flow"),
+        _s("target_trust_flow"),
+        pl.col("topic"),
+        _s("topic_value"),
+        pl.col("domain_topic"),
+        _s("domain_topic_value"),
     ]
     text = csv_text(obs.select([v.alias(h) for v, h in zip(values, MAJESTIC_HEADER)]), header=header)
     if broken_row is not None:
@@ -187,9 +411,21 @@ def majestic_backlinks(obs: pl.DataFrame, *, header: bool = True, broken_row: st
 # ----------------------------------------------- Moz (docs/export-formats.md#moz-inbound-links)
 
 MOZ_HEADER = (
-    "URL", "Title", "Anchor Text", "Spam Score", "Page Authority", "Domain Authority",
-    "Number of Domains Linking to this Page", "Number of Domains Linking to Domain", "Origin", "Target URL",
-    "Link Equity", "No Link Equity", "Only rel=nofollow", "Only follow", "301",
+    "URL",
+    "Title",
+    "Anchor Text",
+    "Spam Score",
+    "Page Authority",
+    "Domain Authority",
+    "Number of Domains Linking to this Page",
+    "Number of Domains Linking to Domain",
+    "Origin",
+    "Target URL",
+    "Link Equity",
+    "No Link Equity",
+    "Only rel=nofollow",
+    "Only follow",
+    "301",
 )
 
 
@@ -205,21 +441,37 @@ def moz_preamble(target: str, export_date: dt.date, rows: int) -> str:
     )
 
 
-def moz_inbound_links(obs: pl.DataFrame, *, target: str, export_date: dt.date, duplicate_every: int = 23,
-                      header: bool = True) -> bytes:
+def moz_inbound_links(
+    obs: pl.DataFrame, *, target: str, export_date: dt.date, duplicate_every: int = 23, header: bool = True
+) -> bytes:
     """Moz inbound links: metadata preamble, `Yes`/`No`, URLs without a scheme, and some rows listed
     twice in a row (every `duplicate_every`-th row is repeated; 0 = none)."""
     follow = ~(pl.col("nofollow") | pl.col("ugc") | pl.col("sponsored"))
     values = [
-        pl.col("source_url"), pl.col("title"), pl.col("anchor"), _s("spam_score"), _s("page_authority"),
-        _s("domain_authority"), _s("page_ref_domains"), _s("domain_ref_domains"), pl.lit("external"), pl.col("target_url"),
-        pl.when(follow).then(pl.lit("Yes")).otherwise(pl.lit("No")), pl.when(follow).then(pl.lit("No")).otherwise(pl.lit("Yes")),
-        _flag("nofollow", "Yes", "No"), pl.when(follow).then(pl.lit("Yes")).otherwise(pl.lit("No")), pl.lit("No"),
+        pl.col("source_url"),
+        pl.col("title"),
+        pl.col("anchor"),
+        _s("spam_score"),
+        _s("page_authority"),
+        _s("domain_authority"),
+        _s("page_ref_domains"),
+        _s("domain_ref_domains"),
+        pl.lit("external"),
+        pl.col("target_url"),
+        pl.when(follow).then(pl.lit("Yes")).otherwise(pl.lit("No")),
+        pl.when(follow).then(pl.lit("No")).otherwise(pl.lit("Yes")),
+        _flag("nofollow", "Yes", "No"),
+        pl.when(follow).then(pl.lit("Yes")).otherwise(pl.lit("No")),
+        pl.lit("No"),
     ]
     table = obs.select([v.alias(h) for v, h in zip(values, MOZ_HEADER)])
     if duplicate_every and table.height:
         repeat = pl.int_range(pl.len()) % duplicate_every == duplicate_every - 1
-        table = table.with_columns(_n=pl.when(repeat).then(2).otherwise(1)).select(pl.exclude("_n").repeat_by("_n")).explode(pl.all())
+        table = (
+            table.with_columns(_n=pl.when(repeat).then(2).otherwise(1))
+            .select(pl.exclude("_n").repeat_by("_n"))
+            .explode(pl.all())
+        )
     text = csv_text(table, header=header)
     return ((moz_preamble(target, export_date, table.height) if header else "") + text).encode("utf-8")
 
@@ -235,8 +487,12 @@ def gsc_latest_links(obs: pl.DataFrame, *, lang: str = "en", date_style: str = "
     newest crawl first; no target column (the property comes from the folder)."""
     page, crawled = GSC_LATEST_HEADERS[lang]
     table = (
-        obs.group_by("source_url", maintain_order=True).agg(pl.col("last_seen").max())
+        obs.group_by("source_url", maintain_order=True)
+        .agg(pl.col("last_seen").max())
         .sort(["last_seen", "source_url"], descending=[True, False])
-        .select(pl.col("source_url").alias(page), pl.col("last_seen").dt.strftime(GSC_DATE_FORMATS[date_style]).alias(crawled))
+        .select(
+            pl.col("source_url").alias(page),
+            pl.col("last_seen").dt.strftime(GSC_DATE_FORMATS[date_style]).alias(crawled),
+        )
     )
     return csv_text(table, header=header).encode("utf-8")

@@ -42,7 +42,12 @@ def test_link_velocity_flags_the_spike_week_and_no_fake_loss_spikes(q):
     # monthly snapshots reveal absence-losses in one week; they must not look like a loss spike
     assert q("select count(*) from marts.link_velocity where is_loss_spike")[0][0] == 0
     # GSC's 1,000-row sample never makes a link lost by absence
-    assert q("select count(*) from marts.fct_backlinks where lost_by = 'gsc' and lost_reason = 'absent_from_later_snapshot'")[0][0] == 0
+    assert (
+        q(
+            "select count(*) from marts.fct_backlinks where lost_by = 'gsc' and lost_reason = 'absent_from_later_snapshot'"
+        )[0][0]
+        == 0
+    )
 
 
 def test_competitor_gaps_rank_the_link_intersect_without_platform_noise(q):
@@ -66,7 +71,10 @@ def test_topical_coverage_shows_the_uncovered_sharpening_topic(q):
 
 
 def test_disavow_candidates_are_the_toxic_cluster_and_make_a_valid_file(q):
-    rows = q("select entry, toxicity_score, reasons, first_seen, seen_by_google from marts.disavow_candidates where site_domain = ?", [SITE])
+    rows = q(
+        "select entry, toxicity_score, reasons, first_seen, seen_by_google from marts.disavow_candidates where site_domain = ?",
+        [SITE],
+    )
     assert 15 <= len(rows) <= 25
     spammy = {"xyz", "top", "click", "icu", "buzz", "online", "site", "loan"}
     assert all(entry.startswith("domain:") and entry.rsplit(".", 1)[1] in spammy for entry, *_ in rows)
@@ -79,8 +87,13 @@ def test_disavow_candidates_are_the_toxic_cluster_and_make_a_valid_file(q):
     )[0][0]
     assert below < 60 <= min(score for _, score, *_ in rows)
     columns = ["entry", "toxicity_score", "reasons", "first_seen", "seen_by_google"]
-    file = render([dict(zip(columns, r, strict=True)) for r in rows], site=SITE, generated_on=dt.date(2026, 10, 2),
-                  never=["bbc.co.uk"], protected=[SITE, *COMPETITORS])
+    file = render(
+        [dict(zip(columns, r, strict=True)) for r in rows],
+        site=SITE,
+        generated_on=dt.date(2026, 10, 2),
+        never=["bbc.co.uk"],
+        protected=[SITE, *COMPETITORS],
+    )
     assert validate(file.text) == [] and len(file.entries) == len(rows)
 
 

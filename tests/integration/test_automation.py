@@ -210,7 +210,13 @@ def pruned_refresh(rematerialised) -> dict:
             path.unlink()
     write_week(folder, WEEK_7)
     proc = run_cli(
-        "refresh", "--inbox", str(folder), "--warehouse", str(rematerialised["warehouse"]), "--config", str(SAMPLE_CONFIG)
+        "refresh",
+        "--inbox",
+        str(folder),
+        "--warehouse",
+        str(rematerialised["warehouse"]),
+        "--config",
+        str(SAMPLE_CONFIG),
     )
     return {**rematerialised, "refresh_proc": proc, "links_pruned": site_links(rematerialised["warehouse"])}
 
@@ -319,7 +325,9 @@ def test_sensor_new_same_changed_file_and_cursor(loaded_inbox):
     # everything in the inbox is loaded: no run, even with no cursor (a fresh instance)
     result, cursor = _tick(loaded_inbox, None, instance)
     assert not result.run_requests and "nothing new" in result.skip_reason.skip_message
-    assert set(json.loads(cursor)["seen"]) == {p.relative_to(loaded_inbox["inbox"]).as_posix() for p in loaded_inbox["inbox"].rglob("*.csv")}
+    assert set(json.loads(cursor)["seen"]) == {
+        p.relative_to(loaded_inbox["inbox"]).as_posix() for p in loaded_inbox["inbox"].rglob("*.csv")
+    }
 
     # a new file: one run over its snapshot date
     (new,) = write_week(loaded_inbox["inbox"], WEEK_7, sites=(COMPETITORS[0],))

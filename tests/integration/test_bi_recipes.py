@@ -49,7 +49,10 @@ def test_superset_url_runs_the_example_queries_read_only(sample_refresh):
             # while this client has it open, another process still opens it read-only (as the DuckDB
             # CLI, Metabase or a refresh's copy do)
             other = subprocess.run(
-                [sys.executable, "-c", READER, str(sample_refresh.warehouse)], capture_output=True, text=True, timeout=120
+                [sys.executable, "-c", READER, str(sample_refresh.warehouse)],
+                capture_output=True,
+                text=True,
+                timeout=120,
             )
             assert other.returncode == 0 and int(other.stdout) > 0, other.stderr
     finally:

@@ -32,8 +32,15 @@ def test_a_url_as_the_site_is_exit_2_saying_which_domain_was_meant(tmp_path):
 
 
 def test_missing_inbox_is_exit_2(tmp_path):
-    proc = run_cli("refresh", "--config", str(SAMPLE_CONFIG), "--inbox", str(tmp_path / "nope"),
-                   "--warehouse", str(tmp_path / "w.duckdb"))
+    proc = run_cli(
+        "refresh",
+        "--config",
+        str(SAMPLE_CONFIG),
+        "--inbox",
+        str(tmp_path / "nope"),
+        "--warehouse",
+        str(tmp_path / "w.duckdb"),
+    )
     assert proc.returncode == 2
     assert "inbox folder not found" in proc.stderr
 

@@ -32,12 +32,34 @@ pytestmark = pytest.mark.e2e
 
 def start_refresh(inbox: Path, warehouse: Path, config: Path = SAMPLE_CONFIG, *extra: str) -> subprocess.Popen:
     """`backlinks refresh` in its own process group, progress lines readable as they are printed."""
-    env = {**os.environ, "BACKLINKS_CONFIG": "", "BACKLINKS_INBOX": "", "BACKLINKS_WAREHOUSE": "", "PYTHONUNBUFFERED": "1"}
+    env = {
+        **os.environ,
+        "BACKLINKS_CONFIG": "",
+        "BACKLINKS_INBOX": "",
+        "BACKLINKS_WAREHOUSE": "",
+        "PYTHONUNBUFFERED": "1",
+    }
     env.pop("DAGSTER_HOME", None)
     return subprocess.Popen(
-        [sys.executable, "-m", "dagster_project.cli", "refresh", "--inbox", str(inbox), "--warehouse", str(warehouse),
-         "--config", str(config), *extra],
-        cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        [
+            sys.executable,
+            "-m",
+            "dagster_project.cli",
+            "refresh",
+            "--inbox",
+            str(inbox),
+            "--warehouse",
+            str(warehouse),
+            "--config",
+            str(config),
+            *extra,
+        ],
+        cwd=ROOT,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
         start_new_session=True,
     )
 
@@ -137,7 +159,9 @@ def test_a_killed_refresh_leaves_nothing_half_done_and_the_next_one_completes(sa
     timings["killed while dbt builds"] = time.monotonic() - started
     assert not warehouse.exists(), "".join(seen)
     with duckdb.connect(str(building), read_only=True) as con:  # the dead run had landed every file
-        assert con.sql("select count(*) from audit.ingest_files").fetchall()[0][0] == sum(1 for p in inbox.rglob("*") if p.is_file())
+        assert con.sql("select count(*) from audit.ingest_files").fetchall()[0][0] == sum(
+            1 for p in inbox.rglob("*") if p.is_file()
+        )
 
     started = time.monotonic()
     run = refresh(inbox, warehouse)

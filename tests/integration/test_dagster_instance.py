@@ -32,7 +32,12 @@ def _weeks(first: str, last: str) -> list[str]:
 def test_a_cli_refresh_is_recorded_beside_its_warehouse(sample_refresh):
     home = sample_refresh.warehouse.parent / HOME_NAME
     assert (home / "dagster.yaml").is_file()
-    marts = [name for (name,) in sample_refresh.query("select table_name from information_schema.tables where table_schema = 'marts'")]
+    marts = [
+        name
+        for (name,) in sample_refresh.query(
+            "select table_name from information_schema.tables where table_schema = 'marts'"
+        )
+    ]
     with dg.DagsterInstance.from_config(str(home)) as instance:
         runs = instance.get_runs()
         assert runs, f"no run recorded in {home}"

@@ -18,7 +18,9 @@ from tests.conftest import ROOT, run_cli
 def site(sample_refresh, tmp_path_factory):
     out = tmp_path_factory.mktemp("docs") / "site"
     before = (sample_refresh.warehouse.stat().st_mtime_ns, sample_refresh.warehouse.stat().st_size)
-    proc = run_cli("docs", "--warehouse", str(sample_refresh.warehouse), "--config", str(sample_refresh.config), "--out", str(out))
+    proc = run_cli(
+        "docs", "--warehouse", str(sample_refresh.warehouse), "--config", str(sample_refresh.config), "--out", str(out)
+    )
     after = (sample_refresh.warehouse.stat().st_mtime_ns, sample_refresh.warehouse.stat().st_size)
     return proc, out, before, after
 

@@ -42,7 +42,10 @@ def test_dbt_build_with_unit_tests_is_green(built):
 
 def failure_tables(warehouse: Path) -> list[str]:
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        return [r[0] for r in con.sql("select table_name from duckdb_tables() where schema_name = 'test_failures'").fetchall()]
+        return [
+            r[0]
+            for r in con.sql("select table_name from duckdb_tables() where schema_name = 'test_failures'").fetchall()
+        ]
 
 
 def test_failing_rows_are_kept_only_for_failing_tests(built):
@@ -56,7 +59,9 @@ def test_failing_rows_are_kept_only_for_failing_tests(built):
     assert failure_tables(warehouse) == ["row_rules_fct_backlinks"]  # the one failing test, named
     with duckdb.connect(str(warehouse), read_only=True) as con:  # the failing row, and which rule it breaks
         stored = con.sql("select broken_rules, source_url from test_failures.row_rules_fct_backlinks").fetchall()
-        expected = con.sql("select 'link_id is not null;', source_url from marts.fct_backlinks where link_id is null").fetchall()
+        expected = con.sql(
+            "select 'link_id is not null;', source_url from marts.fct_backlinks where link_id is null"
+        ).fetchall()
     assert stored == expected and len(stored) == 1
 
     with duckdb.connect(str(warehouse)) as con:
@@ -72,7 +77,9 @@ def test_a_broken_row_rule_names_the_rule_and_keeps_the_row(built):
     warehouse, work, _ = built
     with duckdb.connect(str(warehouse)) as con:  # two vendor metrics out of 0..100
         link_id = con.sql("select min(link_id) from marts.fct_backlinks").fetchall()[0][0]
-        saved = con.sql("select domain_rating, spam_score from marts.fct_backlinks where link_id = ?", params=[link_id]).fetchall()[0]
+        saved = con.sql(
+            "select domain_rating, spam_score from marts.fct_backlinks where link_id = ?", params=[link_id]
+        ).fetchall()[0]
         con.execute("update marts.fct_backlinks set domain_rating = 150, spam_score = -1 where link_id = ?", [link_id])
     try:
         failed = dbt(warehouse, work, "test", "--select", "fct_backlinks", "--exclude", "test_type:unit")
@@ -80,11 +87,18 @@ def test_a_broken_row_rule_names_the_rule_and_keeps_the_row(built):
         assert failure_tables(warehouse) == ["row_rules_fct_backlinks"]
         with duckdb.connect(str(warehouse), read_only=True) as con:
             stored = con.sql("select link_id, broken_rules from test_failures.row_rules_fct_backlinks").fetchall()
-        assert stored == [(link_id, "domain_rating is null or (domain_rating >= 0 and domain_rating <= 100); "
-                                    "spam_score is null or (spam_score >= 0 and spam_score <= 100);")]
+        assert stored == [
+            (
+                link_id,
+                "domain_rating is null or (domain_rating >= 0 and domain_rating <= 100); "
+                "spam_score is null or (spam_score >= 0 and spam_score <= 100);",
+            )
+        ]
     finally:
         with duckdb.connect(str(warehouse)) as con:
-            con.execute("update marts.fct_backlinks set domain_rating = ?, spam_score = ? where link_id = ?", [*saved, link_id])
+            con.execute(
+                "update marts.fct_backlinks set domain_rating = ?, spam_score = ? where link_id = ?", [*saved, link_id]
+            )
 
 
 def test_a_duplicated_key_fails_the_row_rules_test_naming_the_key(built):
@@ -100,10 +114,19 @@ def test_a_duplicated_key_fails_the_row_rules_test_naming_the_key(built):
         # (the singular test that referring domains add up to links fails too: the copy is one more link)
         assert "row_rules_fct_backlinks" in failure_tables(warehouse)
         with duckdb.connect(str(warehouse), read_only=True) as con:
-            stored = con.sql("select broken_rules, link_id from test_failures.row_rules_fct_backlinks order by 1").fetchall()
-        assert stored == [("duplicate (link_id)", link_id)] * 2 + [("duplicate (site_domain, source_url, target_url)", link_id)] * 2
+            stored = con.sql(
+                "select broken_rules, link_id from test_failures.row_rules_fct_backlinks order by 1"
+            ).fetchall()
+        assert (
+            stored
+            == [("duplicate (link_id)", link_id)] * 2
+            + [("duplicate (site_domain, source_url, target_url)", link_id)] * 2
+        )
     finally:
         with duckdb.connect(str(warehouse)) as con:
-            con.execute("delete from marts.fct_backlinks where rowid = (select max(rowid) from marts.fct_backlinks where link_id = ?)", [link_id])
+            con.execute(
+                "delete from marts.fct_backlinks where rowid = (select max(rowid) from marts.fct_backlinks where link_id = ?)",
+                [link_id],
+            )
     assert dbt(warehouse, work, "test", "--select", "fct_backlinks", "--exclude", "test_type:unit").returncode == 0
     assert failure_tables(warehouse) == []

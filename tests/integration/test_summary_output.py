@@ -62,8 +62,11 @@ def test_the_printed_summary_is_short_and_fits_100_columns(sample_refresh):
 def test_default_summary_leads_with_what_a_strategist_needs(sample_refresh):
     lines = rendered(sample_refresh.warehouse)
     assert len(lines) <= 60 and max(map(cell_len, lines)) <= 100
-    titles = [s.heading(min(len(s.rows), s.brief_rows)) for s in summary.build_summary(sample_refresh.warehouse).sections
-              if s.brief_rows is not None]
+    titles = [
+        s.heading(min(len(s.rows), s.brief_rows))
+        for s in summary.build_summary(sample_refresh.warehouse).sections
+        if s.brief_rows is not None
+    ]
     assert titles[:2] == ["Link profiles", "Top competitor gaps (5 of 17 opportunities)"]
     for title in titles:
         assert title in lines
@@ -90,14 +93,21 @@ def test_verbose_shows_every_section_and_row(sample_refresh):
 def test_link_profiles_are_each_sites_latest_snapshot_against_its_previous(sample_refresh):
     s = section(sample_refresh.warehouse, "Link profiles")
     rows = [dict(zip(s.columns, row)) for row in s.rows]
-    assert [r["role"] for r in rows][0] == "site" and {r["role"] for r in rows[1:]} == {"competitor"}
+    assert next(r["role"] for r in rows) == "site" and {r["role"] for r in rows[1:]} == {"competitor"}
     snapshots = sample_refresh.query(
         "select site_domain, snapshot_date, referring_domains, live_links from marts.profile_diversity"
         " order by site_domain, snapshot_date desc"
     )
     for r in rows:
-        (_, latest, domains, links), (_, previous, domains_before, _) = [x for x in snapshots if x[0] == r["site_domain"]][:2]
-        assert (r["snapshot"], r["ref_domains"], r["live_links"], r["previous_snapshot"]) == (latest, domains, links, previous)
+        (_, latest, domains, links), (_, previous, domains_before, _) = [
+            x for x in snapshots if x[0] == r["site_domain"]
+        ][:2]
+        assert (r["snapshot"], r["ref_domains"], r["live_links"], r["previous_snapshot"]) == (
+            latest,
+            domains,
+            links,
+            previous,
+        )
         assert int(r["change"]) == domains - domains_before
         new, lost = sample_refresh.query(
             "select count(*) filter (where first_seen > $1), count(*) filter (where lost_at > $1)"
@@ -111,7 +121,9 @@ def test_link_profiles_are_each_sites_latest_snapshot_against_its_previous(sampl
 def test_competitor_gaps_columns_hold_what_their_headers_say(sample_refresh):
     s = section(sample_refresh.warehouse, "Top competitor gaps")
     assert "opportunities" not in s.columns  # was the same total on every row
-    assert s.total == sample_refresh.query("select count(*) from marts.competitor_gaps where is_opportunity")[0][0] == 17
+    assert (
+        s.total == sample_refresh.query("select count(*) from marts.competitor_gaps where is_opportunity")[0][0] == 17
+    )
     mart = {
         row[0]: row[1:]
         for row in sample_refresh.query(
@@ -147,9 +159,15 @@ def test_backlinks_summary_while_a_client_holds_the_warehouse_read_write_is_one_
     held = tmp_path / "held.duckdb"
     shutil.copy(sample_refresh.warehouse, held)
     client = subprocess.Popen(
-        [sys.executable, "-c", "import duckdb, sys; c = duckdb.connect(sys.argv[1]); print('open', flush=True); sys.stdin.read()",
-         str(held)],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-c",
+            "import duckdb, sys; c = duckdb.connect(sys.argv[1]); print('open', flush=True); sys.stdin.read()",
+            str(held),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
     )
     try:
         assert client.stdout.readline().strip() == "open"

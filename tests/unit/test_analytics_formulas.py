@@ -46,13 +46,19 @@ def test_thresholds_have_the_reference_defaults_and_reject_nonsense(tmp_path):
     config = Config.model_validate({"site": {"domain": "knifecraft.co.uk"}, "thresholds": {"gap_min_competitors": 3}})
     assert config.thresholds.gap_min_competitors == 3 and config.thresholds.robust_z_threshold == 3.5
     bad = tmp_path / "sites.yml"
-    bad.write_text("site: {domain: knifecraft.co.uk}\nthresholds:\n  exact_match_max_share: 1.5\n  gap_min_competitor: 2\n")
-    with pytest.raises(ConfigError, match=r"thresholds\.exact_match_max_share.*unknown key 'thresholds\.gap_min_competitor'"):
+    bad.write_text(
+        "site: {domain: knifecraft.co.uk}\nthresholds:\n  exact_match_max_share: 1.5\n  gap_min_competitor: 2\n"
+    )
+    with pytest.raises(
+        ConfigError, match=r"thresholds\.exact_match_max_share.*unknown key 'thresholds\.gap_min_competitor'"
+    ):
         load_config(bad)
 
 
 def test_every_toxicity_signal_of_the_sql_has_points_in_the_seed_and_back():
-    fired = set(re.findall(r"'([a-z_]+)' as signal", _sql("intermediate/referring_domains/int_referring_domains__toxicity.sql")))
+    fired = set(
+        re.findall(r"'([a-z_]+)' as signal", _sql("intermediate/referring_domains/int_referring_domains__toxicity.sql"))
+    )
     seeded = {row["signal"]: int(row["points"]) for row in _seed("toxicity_signals")}
     assert fired == set(seeded)
     assert all(0 <= p <= 100 for p in seeded.values())
@@ -66,5 +72,5 @@ def test_seeds_hold_valid_lowercase_names():
     for row in _seed("platform_domains"):
         assert line_problem(f"domain:{row['domain']}") is None and row["domain"] == row["domain"].lower()
         assert row["include_subdomains"] in ("true", "false")
-    generic = [row for row in _seed("generic_anchors")]
+    generic = list(_seed("generic_anchors"))
     assert {"en", "de", "es", "fr"} <= {row["language"] for row in generic}

@@ -34,13 +34,45 @@ def _row(parsed, n: int = 0) -> dict:
 
 # --- Ahrefs ---------------------------------------------------------------------------------
 
-AHREFS_HEADER = (
-    "Referring page title\tReferring page URL\tLanguage\tPlatform\tReferring page HTTP code\tDomain rating\tUR\t"
-    "Domain traffic\tReferring domains\tLinked domains\tExternal links\tPage traffic\tKeywords\tTarget URL\t"
-    "Left context\tAnchor\tRight context\tRedirect Chain URLs\tRedirect Chain status codes\tType\tIs spam\t"
-    "Content\tNofollow\tUGC\tSponsored\tRendered\tRaw\tLost status\tDrop reason\tDiscovered status\tFirst seen\t"
-    "Last seen\tLost\tAuthor\tPage type\tPage category\tLinks in group"
-).split("\t")
+AHREFS_HEADER = [
+    "Referring page title",
+    "Referring page URL",
+    "Language",
+    "Platform",
+    "Referring page HTTP code",
+    "Domain rating",
+    "UR",
+    "Domain traffic",
+    "Referring domains",
+    "Linked domains",
+    "External links",
+    "Page traffic",
+    "Keywords",
+    "Target URL",
+    "Left context",
+    "Anchor",
+    "Right context",
+    "Redirect Chain URLs",
+    "Redirect Chain status codes",
+    "Type",
+    "Is spam",
+    "Content",
+    "Nofollow",
+    "UGC",
+    "Sponsored",
+    "Rendered",
+    "Raw",
+    "Lost status",
+    "Drop reason",
+    "Discovered status",
+    "First seen",
+    "Last seen",
+    "Lost",
+    "Author",
+    "Page type",
+    "Page category",
+    "Links in group",
+]
 
 
 def _ahrefs_row(**values: str) -> list[str]:
@@ -146,7 +178,12 @@ def test_ahrefs_every_row_twice_keeps_both():  # duplicate rows: dedup belongs t
 def test_ahrefs_tolerates_missing_optional_and_unknown_extra_columns():
     data = "Referring page URL,Target URL,Brand new column,Anchor\nhttps://a.example/,https://knifecraft.co.uk/,x,hi\n"
     row = _row(_parse(data.encode()))
-    assert (row["source_url"], row["anchor"], row["rel"], row["domain_rating"]) == ("https://a.example/", "hi", None, None)
+    assert (row["source_url"], row["anchor"], row["rel"], row["domain_rating"]) == (
+        "https://a.example/",
+        "hi",
+        None,
+        None,
+    )
 
 
 # --- Semrush --------------------------------------------------------------------------------
@@ -219,7 +256,9 @@ def test_majestic_bulk_flags_metrics_and_topic():
     )
     parsed = _parse(data.encode())
     assert parsed.format_name == "majestic_backlinks"
-    assert parsed.rows.select("rel", "is_image", "is_redirect", "trust_flow", "citation_flow", "vendor_topic").rows() == [
+    assert parsed.rows.select(
+        "rel", "is_image", "is_redirect", "trust_flow", "citation_flow", "vendor_topic"
+    ).rows() == [
         ("nofollow", False, False, 25.0, 30.0, "Recreation/Food"),
         ("follow", True, True, 5.0, 10.0, "Computers/Internet/Web Design"),
     ]
@@ -272,7 +311,9 @@ def test_moz_current_header_after_preamble():  # preamble before the header
     )
     parsed = _parse(data.encode())
     assert parsed.format_name == "moz_inbound_links"
-    assert parsed.rows.select("source_url", "rel", "is_redirect", "spam_score", "page_authority", "domain_authority").rows() == [
+    assert parsed.rows.select(
+        "source_url", "rel", "is_redirect", "spam_score", "page_authority", "domain_authority"
+    ).rows() == [
         ("blog.example.com/knives", "follow", False, 3.0, 31.0, 45.0),
         ("blog.example.com/knives", "follow", False, 3.0, 31.0, 45.0),  # consecutive duplicate kept
         ("forum.example.org/t/1", "nofollow", True, 1.0, 12.0, 20.0),
@@ -324,7 +365,10 @@ def test_gsc_unlisted_language_recognised_by_content():
     data = "Bağlantı veren sayfa,Son tarama\nhttps://a.example/p,2026-09-28\nhttps://b.example/q,2026-09-27\n"
     parsed = _parse(data.encode())
     assert parsed.format_name == "gsc_links"
-    assert parsed.rows.select("source_url", "vendor_last_seen").rows()[0] == ("https://a.example/p", dt.date(2026, 9, 28))
+    assert parsed.rows.select("source_url", "vendor_last_seen").rows()[0] == (
+        "https://a.example/p",
+        dt.date(2026, 9, 28),
+    )
 
 
 def test_gsc_fallback_does_not_claim_other_two_column_tables():
@@ -346,7 +390,7 @@ def test_unknown_export_names_its_header():
 
 
 def test_format_is_recognised_by_content_not_name():
-    data = "Linking page,Last crawled\nhttps://a.example/p,2026-09-28\n".encode()
+    data = b"Linking page,Last crawled\nhttps://a.example/p,2026-09-28\n"
     assert parse_export(data, "ahrefs-backlinks-subdomains_2026-09-28_10-00-00.csv").format_name == "gsc_links"
 
 

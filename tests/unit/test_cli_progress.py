@@ -16,37 +16,64 @@ from dagster_project.cli import output
 START = {
     "info": {"name": "LogStartLine", "msg": "1 of 140 START sql view model staging.stg_audit__ingest_files [RUN]"},
     "data": {
-        "description": "sql view model staging.stg_audit__ingest_files", "index": 1, "total": 140,
-        "node_info": {"node_name": "stg_audit__ingest_files", "node_relation": {"schema": "staging"},
-                      "resource_type": "model", "unique_id": "model.backlink_warehouse.stg_audit__ingest_files",
-                      "node_status": "started"},
+        "description": "sql view model staging.stg_audit__ingest_files",
+        "index": 1,
+        "total": 140,
+        "node_info": {
+            "node_name": "stg_audit__ingest_files",
+            "node_relation": {"schema": "staging"},
+            "resource_type": "model",
+            "unique_id": "model.backlink_warehouse.stg_audit__ingest_files",
+            "node_status": "started",
+        },
     },
 }
 MODEL_DONE = {
     "info": {"name": "LogModelResult", "msg": "2 of 140 OK created sql view model staging.stg_audit__quarantine"},
     "data": {
-        "description": "sql view model staging.stg_audit__quarantine", "index": 2, "status": "OK", "total": 140,
-        "node_info": {"node_name": "stg_audit__quarantine", "node_relation": {"schema": "staging"},
-                      "resource_type": "model", "unique_id": "model.backlink_warehouse.stg_audit__quarantine",
-                      "node_status": "success"},
+        "description": "sql view model staging.stg_audit__quarantine",
+        "index": 2,
+        "status": "OK",
+        "total": 140,
+        "node_info": {
+            "node_name": "stg_audit__quarantine",
+            "node_relation": {"schema": "staging"},
+            "resource_type": "model",
+            "unique_id": "model.backlink_warehouse.stg_audit__quarantine",
+            "node_status": "success",
+        },
     },
 }
 SEED_DONE = {
     "info": {"name": "LogSeedResult", "msg": "12 of 140 OK loaded seed file reference.spammy_tlds"},
     "data": {
-        "index": 12, "schema": "reference", "status": "success", "total": 140,
-        "node_info": {"node_name": "spammy_tlds", "node_relation": {"schema": "reference"}, "resource_type": "seed",
-                      "unique_id": "seed.backlink_warehouse.spammy_tlds", "node_status": "success"},
+        "index": 12,
+        "schema": "reference",
+        "status": "success",
+        "total": 140,
+        "node_info": {
+            "node_name": "spammy_tlds",
+            "node_relation": {"schema": "reference"},
+            "resource_type": "seed",
+            "unique_id": "seed.backlink_warehouse.spammy_tlds",
+            "node_status": "success",
+        },
     },
 }
 TEST_DONE = {
     "info": {"name": "LogTestResult", "msg": "15 of 140 PASS row_rules_stg_audit__quarantine"},
     "data": {
-        "index": 15, "name": "row_rules_stg_audit__quarantine", "num_models": 140, "status": "pass",
-        "node_info": {"node_name": "row_rules_stg_audit__quarantine", "node_relation": {"schema": "test_failures"},
-                      "resource_type": "test",
-                      "unique_id": "test.backlink_warehouse.row_rules_stg_audit__quarantine.583c2e5e5d",
-                      "node_status": "pass"},
+        "index": 15,
+        "name": "row_rules_stg_audit__quarantine",
+        "num_models": 140,
+        "status": "pass",
+        "node_info": {
+            "node_name": "row_rules_stg_audit__quarantine",
+            "node_relation": {"schema": "test_failures"},
+            "resource_type": "test",
+            "unique_id": "test.backlink_warehouse.row_rules_stg_audit__quarantine.583c2e5e5d",
+            "node_status": "pass",
+        },
     },
 }
 NODE_START = {  # a debug-level event: not a progress step
@@ -57,17 +84,30 @@ NODE_START = {  # a debug-level event: not a progress step
 
 def test_dbt_log_events_become_node_progress_events():
     assert progress.dbt_node_event(START) == {
-        "phase": "start", "name": "staging.stg_audit__ingest_files", "kind": "model", "index": 1, "total": 140,
+        "phase": "start",
+        "name": "staging.stg_audit__ingest_files",
+        "kind": "model",
+        "index": 1,
+        "total": 140,
         "status": None,
     }
     assert progress.dbt_node_event(MODEL_DONE) == {
-        "phase": "done", "name": "staging.stg_audit__quarantine", "kind": "model", "index": 2, "total": 140,
+        "phase": "done",
+        "name": "staging.stg_audit__quarantine",
+        "kind": "model",
+        "index": 2,
+        "total": 140,
         "status": "ok",
     }
     seed = progress.dbt_node_event(SEED_DONE)
     assert (seed["name"], seed["kind"], seed["status"]) == ("reference.spammy_tlds", "seed", "success")
     test = progress.dbt_node_event(TEST_DONE)  # a test's total is dbt's num_models; its name has no schema
-    assert (test["name"], test["kind"], test["total"], test["status"]) == ("row_rules_stg_audit__quarantine", "test", 140, "pass")
+    assert (test["name"], test["kind"], test["total"], test["status"]) == (
+        "row_rules_stg_audit__quarantine",
+        "test",
+        140,
+        "pass",
+    )
     assert progress.dbt_node_event(NODE_START) is None
     assert progress.dbt_node_event({"info": {"name": "MainReportVersion"}, "data": {"version": "=1.11.16"}}) is None
     unit = {**TEST_DONE, "data": {**TEST_DONE["data"], "node_info": {"unique_id": "unit_test.backlink_warehouse.x"}}}
@@ -136,9 +176,18 @@ def test_the_printer_prints_a_line_per_file_then_the_build():
     console, buffer = plain_console()
     printer = output.ProgressPrinter(files_total=3, console=console, live=False)
     for name, status in (("a.csv", "loaded"), ("b.csv", "rejected"), ("c.csv", "loaded")):
-        printer("file", {"file_name": name, "status": status, "rows_read": 10, "rows_loaded": 10 if status == "loaded" else 0,
-                         "rows_quarantined": 0, "detected_format": "semrush_backlinks",
-                         "error": "not an export" if status == "rejected" else None})
+        printer(
+            "file",
+            {
+                "file_name": name,
+                "status": status,
+                "rows_read": 10,
+                "rows_loaded": 10 if status == "loaded" else 0,
+                "rows_quarantined": 0,
+                "detected_format": "semrush_backlinks",
+                "error": "not an export" if status == "rejected" else None,
+            },
+        )
     for event in synthetic_build(models=3, tests=2):
         printer("dbt_node", event)
     printer("dbt_finished", {"success": True})
@@ -181,9 +230,18 @@ def test_landing_many_files_on_a_terminal_is_a_bar_and_a_line_per_problem():
     printer = output.ProgressPrinter(files_total=60, console=console, live=True)
     for i in range(60):
         status = "rejected" if i in (7, 41) else "loaded"
-        printer("file", {"file_name": f"export-{i}.csv" if i != 59 else "[/]export [bold]59.csv", "status": status, "rows_read": 5,
-                         "rows_loaded": 0 if status == "rejected" else 5, "rows_quarantined": 1 if i == 9 else 0,
-                         "detected_format": "moz_inbound_links", "error": "bad header" if status == "rejected" else None})
+        printer(
+            "file",
+            {
+                "file_name": f"export-{i}.csv" if i != 59 else "[/]export [bold]59.csv",
+                "status": status,
+                "rows_read": 5,
+                "rows_loaded": 0 if status == "rejected" else 5,
+                "rows_quarantined": 1 if i == 9 else 0,
+                "detected_format": "moz_inbound_links",
+                "error": "bad header" if status == "rejected" else None,
+            },
+        )
     assert printer._landing is None  # every file landed: the bar is done
     out = buffer.getvalue()
     assert "rejected export-7.csv" in out and "rejected export-41.csv" in out and "export-9.csv" in out
@@ -196,8 +254,17 @@ def test_landing_a_few_files_on_a_terminal_keeps_a_line_per_file():
     console, buffer = terminal_console()
     printer = output.ProgressPrinter(files_total=3, console=console, live=True)
     for i in range(3):
-        printer("file", {"file_name": f"f{i}.csv", "status": "loaded", "rows_read": 1, "rows_loaded": 1,
-                         "rows_quarantined": 0, "detected_format": "x"})
+        printer(
+            "file",
+            {
+                "file_name": f"f{i}.csv",
+                "status": "loaded",
+                "rows_read": 1,
+                "rows_loaded": 1,
+                "rows_quarantined": 0,
+                "detected_format": "x",
+            },
+        )
     assert all(f"loaded f{i}.csv" in buffer.getvalue() for i in range(3))
 
 

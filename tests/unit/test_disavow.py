@@ -21,21 +21,63 @@ CONFIGURED = [SITE, "bladeworks.com", "chefsedge.de", "shop.sharpstore.com"]
 # Candidates as marts.disavow_candidates holds them (real-looking: the sample's toxic cluster,
 # an IDN spam domain in punycode, a blogspot site, a Reddit page, and protected domains).
 CANDIDATES = [
-    {"entry": "domain:cheap-knife-hub42.xyz", "toxicity_score": 100.0, "first_seen": dt.date(2026, 8, 18),
-     "seen_by_google": True,
-     "reasons": "ahrefs spam flag (+25); moz spam score 72 (+30); spammy TLD .xyz (+15); 20 referring domains on 185.212.47.0/24 (+20)"},
-    {"entry": "domain:best-deals-forum7.top", "toxicity_score": 85.0, "first_seen": dt.date(2026, 8, 19),
-     "seen_by_google": False, "reasons": "semrush toxicity 91 (+30); spammy TLD .top (+15);\nmoz spam score 66 (+30)"},
-    {"entry": "domain:xn--messer-gnstig-4ob.xyz", "toxicity_score": 70.0, "first_seen": None,  # messer-günstig.xyz
-     "seen_by_google": None, "reasons": "spammy TLD .xyz (+15); semrush toxicity 80 (+30); ahrefs spam flag (+25)"},
-    {"entry": "domain:knife-deals.blogspot.com", "toxicity_score": 65.0, "first_seen": dt.date(2026, 9, 3),
-     "seen_by_google": False, "reasons": "moz spam score 70 (+30); semrush toxicity 75 (+30); sitewide (+5)"},
-    {"entry": "https://www.reddit.com/r/chefit/comments/1x2/cheap_knives/", "toxicity_score": 60.0,
-     "first_seen": dt.date(2026, 9, 5), "seen_by_google": False, "reasons": "ahrefs spam flag (+25); moz spam score 65 (+30); x (+5)"},
+    {
+        "entry": "domain:cheap-knife-hub42.xyz",
+        "toxicity_score": 100.0,
+        "first_seen": dt.date(2026, 8, 18),
+        "seen_by_google": True,
+        "reasons": "ahrefs spam flag (+25); moz spam score 72 (+30); spammy TLD .xyz (+15); 20 referring domains on 185.212.47.0/24 (+20)",
+    },
+    {
+        "entry": "domain:best-deals-forum7.top",
+        "toxicity_score": 85.0,
+        "first_seen": dt.date(2026, 8, 19),
+        "seen_by_google": False,
+        "reasons": "semrush toxicity 91 (+30); spammy TLD .top (+15);\nmoz spam score 66 (+30)",
+    },
+    {
+        "entry": "domain:xn--messer-gnstig-4ob.xyz",
+        "toxicity_score": 70.0,
+        "first_seen": None,  # messer-günstig.xyz
+        "seen_by_google": None,
+        "reasons": "spammy TLD .xyz (+15); semrush toxicity 80 (+30); ahrefs spam flag (+25)",
+    },
+    {
+        "entry": "domain:knife-deals.blogspot.com",
+        "toxicity_score": 65.0,
+        "first_seen": dt.date(2026, 9, 3),
+        "seen_by_google": False,
+        "reasons": "moz spam score 70 (+30); semrush toxicity 75 (+30); sitewide (+5)",
+    },
+    {
+        "entry": "https://www.reddit.com/r/chefit/comments/1x2/cheap_knives/",
+        "toxicity_score": 60.0,
+        "first_seen": dt.date(2026, 9, 5),
+        "seen_by_google": False,
+        "reasons": "ahrefs spam flag (+25); moz spam score 65 (+30); x (+5)",
+    },
     {"entry": "domain:bbc.co.uk", "toxicity_score": 60.0, "first_seen": None, "seen_by_google": True, "reasons": "r"},
-    {"entry": "https://feeds.bbc.co.uk/food/1", "toxicity_score": 60.0, "first_seen": None, "seen_by_google": True, "reasons": "r"},
-    {"entry": "domain:chefsedge.de", "toxicity_score": 90.0, "first_seen": None, "seen_by_google": False, "reasons": "r"},
-    {"entry": "domain:sharpstore.com", "toxicity_score": 90.0, "first_seen": None, "seen_by_google": False, "reasons": "r"},
+    {
+        "entry": "https://feeds.bbc.co.uk/food/1",
+        "toxicity_score": 60.0,
+        "first_seen": None,
+        "seen_by_google": True,
+        "reasons": "r",
+    },
+    {
+        "entry": "domain:chefsedge.de",
+        "toxicity_score": 90.0,
+        "first_seen": None,
+        "seen_by_google": False,
+        "reasons": "r",
+    },
+    {
+        "entry": "domain:sharpstore.com",
+        "toxicity_score": 90.0,
+        "first_seen": None,
+        "seen_by_google": False,
+        "reasons": "r",
+    },
 ]
 
 
@@ -48,7 +90,11 @@ def test_render_writes_a_file_google_accepts_with_sections_and_reasons():
     assert validate(result.text) == []
     assert result.text.endswith("\n") and "\r" not in result.text
     result.text.encode("ascii")  # punycode entries and ASCII comments keep it 7-bit here
-    assert result.domains == ["domain:best-deals-forum7.top", "domain:cheap-knife-hub42.xyz", "domain:xn--messer-gnstig-4ob.xyz"]
+    assert result.domains == [
+        "domain:best-deals-forum7.top",
+        "domain:cheap-knife-hub42.xyz",
+        "domain:xn--messer-gnstig-4ob.xyz",
+    ]
     assert result.private_sites == ["domain:knife-deals.blogspot.com"]  # its own site, never domain:blogspot.com
     assert result.urls == ["https://www.reddit.com/r/chefit/comments/1x2/cheap_knives/"]
     lines = result.text.splitlines()
@@ -59,23 +105,30 @@ def test_render_writes_a_file_google_accepts_with_sections_and_reasons():
         "# toxicity 100 | first seen 2026-08-18 | reported by Google Search Console: ahrefs spam flag (+25); "
         "moz spam score 72 (+30); spammy TLD .xyz (+15); 20 referring domains on 185.212.47.0/24 (+20)"
     )
-    assert lines[lines.index("domain:best-deals-forum7.top") - 1].endswith("spammy TLD .top (+15); moz spam score 66 (+30)")
+    assert lines[lines.index("domain:best-deals-forum7.top") - 1].endswith(
+        "spammy TLD .top (+15); moz spam score 66 (+30)"
+    )
     assert lines[lines.index("domain:xn--messer-gnstig-4ob.xyz") - 1].startswith("# toxicity 70: ")
     # the sections come in order: domains, shared-host sites, single URLs
-    assert lines.index("domain:xn--messer-gnstig-4ob.xyz") < lines.index("domain:knife-deals.blogspot.com") < lines.index(
-        "https://www.reddit.com/r/chefit/comments/1x2/cheap_knives/"
+    assert (
+        lines.index("domain:xn--messer-gnstig-4ob.xyz")
+        < lines.index("domain:knife-deals.blogspot.com")
+        < lines.index("https://www.reddit.com/r/chefit/comments/1x2/cheap_knives/")
     )
     assert "domain:blogspot.com" not in lines
 
 
 def test_render_leaves_out_never_and_configured_domains_and_says_why():
     result = _render()
-    assert dict(result.skipped) == {
-        "domain:bbc.co.uk": "disavow.never lists bbc.co.uk",
-        "https://feeds.bbc.co.uk/food/1": "disavow.never lists bbc.co.uk",  # a page under a never domain
-        "domain:chefsedge.de": "chefsedge.de is the site or a competitor",
-        "domain:sharpstore.com": "sharpstore.com is the site or a competitor",  # competitor shop.sharpstore.com lives under it
-    }
+    assert (
+        dict(result.skipped)
+        == {
+            "domain:bbc.co.uk": "disavow.never lists bbc.co.uk",
+            "https://feeds.bbc.co.uk/food/1": "disavow.never lists bbc.co.uk",  # a page under a never domain
+            "domain:chefsedge.de": "chefsedge.de is the site or a competitor",
+            "domain:sharpstore.com": "sharpstore.com is the site or a competitor",  # competitor shop.sharpstore.com lives under it
+        }
+    )
     for entry in result.skipped:
         assert entry[0] not in result.text
 
@@ -117,8 +170,17 @@ def test_line_rules_reject_what_google_rejects(line, reason):
 
 @pytest.mark.parametrize(
     "line",
-    ["domain:spam.xyz", "domain:xn--bcher-kva.de", "domain:knife-deals.blogspot.com", "https://spam.xyz/p?q=1#x",
-     "http://SPAM.xyz/Page", "# any comment, even domain:.bad", "", "   ", "https://spam.xyz/" + "a" * 2031],
+    [
+        "domain:spam.xyz",
+        "domain:xn--bcher-kva.de",
+        "domain:knife-deals.blogspot.com",
+        "https://spam.xyz/p?q=1#x",
+        "http://SPAM.xyz/Page",
+        "# any comment, even domain:.bad",
+        "",
+        "   ",
+        "https://spam.xyz/" + "a" * 2031,
+    ],
 )
 def test_line_rules_accept_valid_lines(line):
     assert line_problem(line) is None
@@ -126,14 +188,21 @@ def test_line_rules_accept_valid_lines(line):
 
 def test_an_invalid_candidate_is_refused_not_dropped():
     rows = [*CANDIDATES[:1], {"entry": "domain:addons.mozilla.org/en-us/x", "toxicity_score": 90.0, "reasons": "r"}]
-    with pytest.raises(DisavowError, match=r"1 candidate entry breaks Google's disavow rules: 'domain:addons\.mozilla\.org/en-us/x': a path"):
+    with pytest.raises(
+        DisavowError,
+        match=r"1 candidate entry breaks Google's disavow rules: 'domain:addons\.mozilla\.org/en-us/x': a path",
+    ):
         _render(rows)
 
 
 def test_more_than_100000_lines_is_refused_not_truncated():
     # 50,000 entries + their comments + header > 100,000 lines
     rows = pl.DataFrame(
-        {"entry": [f"domain:spam{i}.xyz" for i in range(50_000)], "toxicity_score": [90.0] * 50_000, "reasons": ["r"] * 50_000}
+        {
+            "entry": [f"domain:spam{i}.xyz" for i in range(50_000)],
+            "toxicity_score": [90.0] * 50_000,
+            "reasons": ["r"] * 50_000,
+        }
     )
     with pytest.raises(DisavowError, match=r"100,00\d lines .* at most 100,000 lines and 2 MB\. Nothing was written"):
         _render(rows)
@@ -142,7 +211,11 @@ def test_more_than_100000_lines_is_refused_not_truncated():
 def test_more_than_2_mb_is_refused():
     long_path = "p" * 2_000
     rows = pl.DataFrame(
-        {"entry": [f"https://spam{i}.xyz/{long_path}" for i in range(1_000)], "toxicity_score": [90.0] * 1_000, "reasons": ["r"] * 1_000}
+        {
+            "entry": [f"https://spam{i}.xyz/{long_path}" for i in range(1_000)],
+            "toxicity_score": [90.0] * 1_000,
+            "reasons": ["r"] * 1_000,
+        }
     )
     with pytest.raises(DisavowError, match=r"2,0\d\d,\d\d\d bytes; Google accepts at most"):
         _render(rows)
@@ -162,7 +235,11 @@ def test_diff_against_the_previous_upload():
         "domain:.bad-line.com\n"
     )
     change = diff(previous, _render().text)
-    assert change.added == ["domain:best-deals-forum7.top", "domain:knife-deals.blogspot.com", "domain:xn--messer-gnstig-4ob.xyz"]
+    assert change.added == [
+        "domain:best-deals-forum7.top",
+        "domain:knife-deals.blogspot.com",
+        "domain:xn--messer-gnstig-4ob.xyz",
+    ]
     assert change.removed == ["domain:old-network.top"]
     assert change.kept == ["domain:cheap-knife-hub42.xyz", "https://www.reddit.com/r/chefit/comments/1x2/cheap_knives/"]
     assert change.previous_problems == ["line 5: a leading dot (write domain:example.com): 'domain:.bad-line.com'"]
@@ -194,7 +271,9 @@ def setup(tmp_path: Path):
     )
     warehouse = tmp_path / "warehouse.duckdb"
     frame = pl.DataFrame(CANDIDATES).with_columns(site_domain=pl.lit(SITE))
-    frame = pl.concat([frame, frame.head(1).with_columns(site_domain=pl.lit("bladeworks.com"), entry=pl.lit("domain:other.xyz"))])
+    frame = pl.concat(
+        [frame, frame.head(1).with_columns(site_domain=pl.lit("bladeworks.com"), entry=pl.lit("domain:other.xyz"))]
+    )
     with duckdb.connect(str(warehouse)) as con:
         con.execute("create schema marts")
         con.execute("create table marts.disavow_candidates as select * from frame")
@@ -230,13 +309,17 @@ def test_command_prints_to_stdout_without_out(setup):
 def test_command_exit_codes(setup, tmp_path, monkeypatch):
     config, warehouse = setup
     runner = CliRunner()
-    missing = runner.invoke(disavow_cli.command, ["--config", str(config), "--warehouse", str(tmp_path / "none.duckdb")])
+    missing = runner.invoke(
+        disavow_cli.command, ["--config", str(config), "--warehouse", str(tmp_path / "none.duckdb")]
+    )
     assert missing.exit_code == 2 and "run `backlinks refresh` first" in missing.stderr
     bad = tmp_path / "bad.yml"
     bad.write_text("site: {domain: x.com}\ncolour: red\n", encoding="utf-8")
     bad_config = runner.invoke(disavow_cli.command, ["--config", str(bad), "--warehouse", str(warehouse)])
     assert bad_config.exit_code == 2 and "unknown key 'colour'" in bad_config.stderr
     monkeypatch.setattr(disavow, "MAX_LINES", 10)
-    too_long = runner.invoke(disavow_cli.command, ["--config", str(config), "--warehouse", str(warehouse), "--out", str(tmp_path / "o.txt")])
+    too_long = runner.invoke(
+        disavow_cli.command, ["--config", str(config), "--warehouse", str(warehouse), "--out", str(tmp_path / "o.txt")]
+    )
     assert too_long.exit_code == 1 and "Nothing was written" in too_long.stderr
     assert not (tmp_path / "o.txt").exists()

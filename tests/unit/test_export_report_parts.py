@@ -27,8 +27,12 @@ def test_default_plan_is_the_contract_marts_the_warehouse_has_with_a_note_for_th
 def test_named_tables_keep_their_order_once_each_and_accept_the_schema_prefix():
     existing = {"fct_backlinks", "competitor_gaps", "share_of_voice"}
     assert plan_tables(["share_of_voice", "marts.competitor_gaps", "Competitor_Gaps"], existing).tables == [
-        "share_of_voice", "competitor_gaps"]
-    with pytest.raises(ExportUsageError, match="unknown table 'lost_links'.*competitor_gaps, fct_backlinks, share_of_voice"):
+        "share_of_voice",
+        "competitor_gaps",
+    ]
+    with pytest.raises(
+        ExportUsageError, match=r"unknown table 'lost_links'.*competitor_gaps, fct_backlinks, share_of_voice"
+    ):
         plan_tables(["competitor_gaps", "lost_links"], existing)
 
 
@@ -41,16 +45,31 @@ def test_json_for_script_cannot_close_the_script_and_round_trips(text):
 
 @pytest.mark.parametrize(
     ("url", "link"),
-    [("https://a.example/x?y=1", "https://a.example/x?y=1"), ("HTTP://A.example", "HTTP://A.example"),
-     ("javascript:alert(1)", None), (" data:text/html,<b>", None), ("//evil.example", None), (None, None)],
+    [
+        ("https://a.example/x?y=1", "https://a.example/x?y=1"),
+        ("HTTP://A.example", "HTTP://A.example"),
+        ("javascript:alert(1)", None),
+        (" data:text/html,<b>", None),
+        ("//evil.example", None),
+        (None, None),
+    ],
 )
 def test_only_http_urls_become_links(url, link):
     assert http_url(url) == link
 
 
 def test_anchor_ranges_follow_the_thresholds_the_health_flags_use():
-    ranges = {r.anchor_class: r for r in anchor_ranges(
-        {"branded_min_share": 0.35, "exact_match_max_share": 0.05, "partial_match_max_share": 0.2, "generic_max_share": 0.25})}
+    ranges = {
+        r.anchor_class: r
+        for r in anchor_ranges(
+            {
+                "branded_min_share": 0.35,
+                "exact_match_max_share": 0.05,
+                "partial_match_max_share": 0.2,
+                "generic_max_share": 0.25,
+            }
+        )
+    }
     assert (ranges["branded"].low, ranges["branded"].high) == (0.35, 1.0)
     assert (ranges["exact_match"].low, ranges["exact_match"].high) == (0.0, 0.05)
     assert ranges["generic"].rule == "flagged above 25%"
@@ -58,14 +77,23 @@ def test_anchor_ranges_follow_the_thresholds_the_health_flags_use():
 
 
 def test_toxicity_reasons_reduce_to_their_signal():
-    reasons = pl.Series([
-        "moz spam score 87 (+30)", "spammy TLD .xyz (+15)", "majestic citation/trust flow 39/4 (+15)",
-        "domain name buy-food-central322 (2 hyphens, 3 digits, 19 characters) (+10)",
-        "424 external links on its linking pages (median) (+10)", "1 exact-match anchor(s) from an off-topic domain (+15)",
-    ])
+    reasons = pl.Series(
+        [
+            "moz spam score 87 (+30)",
+            "spammy TLD .xyz (+15)",
+            "majestic citation/trust flow 39/4 (+15)",
+            "domain name buy-food-central322 (2 hyphens, 3 digits, 19 characters) (+10)",
+            "424 external links on its linking pages (median) (+10)",
+            "1 exact-match anchor(s) from an off-topic domain (+15)",
+        ]
+    )
     assert pl.select(signal_of_reason(pl.lit(reasons))).to_series().to_list() == [
-        "moz spam score", "spammy TLD", "majestic citation/trust flow", "domain name shape",
-        "external links on its linking pages", "exact-match anchor from an off-topic domain",
+        "moz spam score",
+        "spammy TLD",
+        "majestic citation/trust flow",
+        "domain name shape",
+        "external links on its linking pages",
+        "exact-match anchor from an off-topic domain",
     ]
 
 

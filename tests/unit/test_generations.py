@@ -40,7 +40,9 @@ def generation_1(path: Path) -> None:
     with wh.connect(path) as con:
         wh.ensure_tables(con)
         con.execute("create schema intermediate; create schema marts; create schema test_failures")
-        con.execute("create table intermediate.int_backlinks__changed_sources (source_url_key varchar, source_domain varchar)")
+        con.execute(
+            "create table intermediate.int_backlinks__changed_sources (source_url_key varchar, source_domain varchar)"
+        )
         con.execute("create table intermediate.int_backlinks__observations (source_url_key varchar, seen int)")
         con.execute("create table intermediate.int_backlinks__snapshots (snapshot_date date, links int)")
         con.execute("create table marts.summary (links int)")
@@ -50,7 +52,9 @@ def generation_1(path: Path) -> None:
             "insert into raw.backlinks (file_sha256, row_number, source_url, snapshot_date) values"
             " ('f1', 1, 'https://a.org/', date '2026-09-01'), ('f1', 2, 'https://b.org/', date '2026-09-01')"
         )
-        con.execute("insert into intermediate.int_backlinks__changed_sources values ('a.org/', 'a.org'), ('b.org/', 'b.org')")
+        con.execute(
+            "insert into intermediate.int_backlinks__changed_sources values ('a.org/', 'a.org'), ('b.org/', 'b.org')"
+        )
         con.execute("insert into intermediate.int_backlinks__observations values ('a.org/', 1), ('b.org/', 1)")
         con.execute("insert into intermediate.int_backlinks__snapshots values (date '2026-09-01', 2)")
         con.execute("insert into marts.summary values (2)")
@@ -70,7 +74,9 @@ def generation_2(path: Path, full_rebuild: bool = False) -> None:
             " ('f1b', 1, 'https://a.org/', date '2026-09-01'), ('f2', 1, 'https://c.org/', date '2026-10-01')"
         )
         con.execute("delete from intermediate.int_backlinks__changed_sources")
-        con.execute("insert into intermediate.int_backlinks__changed_sources values ('b.org/', 'b.org'), ('c.org/', 'c.org')")
+        con.execute(
+            "insert into intermediate.int_backlinks__changed_sources values ('b.org/', 'b.org'), ('c.org/', 'c.org')"
+        )
         con.execute("delete from intermediate.int_backlinks__observations where source_url_key in ('b.org/', 'c.org/')")
         con.execute("insert into intermediate.int_backlinks__observations values ('c.org/', 2)")
         con.execute("insert into intermediate.int_backlinks__snapshots values (date '2026-10-01', 1)")

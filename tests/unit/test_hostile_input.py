@@ -84,9 +84,15 @@ def test_the_progress_printer_shows_hostile_names_and_reasons_verbatim(monkeypat
 
     screen = io.StringIO()
     monkeypatch.setattr(common, "console", Console(file=screen, width=300))
-    event = {"status": "rejected", "file_name": "export [final].csv", "detected_format": None,
-             "error": "header 'Target [/], [red]Source' matches no known format",
-             "rows_loaded": 0, "rows_read": 0, "rows_quarantined": 0}
+    event = {
+        "status": "rejected",
+        "file_name": "export [final].csv",
+        "detected_format": None,
+        "error": "header 'Target [/], [red]Source' matches no known format",
+        "rows_loaded": 0,
+        "rows_read": 0,
+        "rows_quarantined": 0,
+    }
     output.ProgressPrinter()("file", event)
     printed = " ".join(screen.getvalue().split())
     assert "rejected export [final].csv rows 0/0 — header 'Target [/], [red]Source' matches" in printed

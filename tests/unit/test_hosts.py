@@ -149,10 +149,19 @@ def test_host_table_empty_and_all_null():
 def test_registrable_domains_agree_with_the_list_walk_for_every_rule():
     from dagster_project.normalise.hosts import _PSL, _registrable, registrable_domains
 
-    rules = {rule.lstrip("!*.") for rule in _PSL._publicsuffix}  # noqa: SLF001
+    rules = {rule.lstrip("!*.") for rule in _PSL._publicsuffix}
     hosts = sorted(
         {prefix + rule for rule in rules for prefix in ("", "a.", "b.a.", "www.x.y.")}
-        | {"example.com", "www.example.co.uk", "192.168.1.1", "2001:db8::1", "localhost", "www.ck", "x.www.ck", "a..b.com"}
+        | {
+            "example.com",
+            "www.example.co.uk",
+            "192.168.1.1",
+            "2001:db8::1",
+            "localhost",
+            "www.ck",
+            "x.www.ck",
+            "a..b.com",
+        }
     )
     got = dict(registrable_domains(pl.Series(hosts)).iter_rows())
     assert len(got) == len(hosts)

@@ -51,7 +51,10 @@ def test_the_banner_names_the_paths_and_where_the_cli_runs_are(tmp_path):
     paths = _paths(tmp_path)
     home = tmp_path / "wh" / ".dagster_home"
     first, second = I.location_banner(paths, None, 3)
-    assert first == f"Backlink Warehouse: config {paths.config}, inbox {paths.inbox} (3 files), warehouse {paths.warehouse}"
+    assert (
+        first
+        == f"Backlink Warehouse: config {paths.config}, inbox {paths.inbox} (3 files), warehouse {paths.warehouse}"
+    )
     # `dagster dev` without DAGSTER_HOME: a temporary instance; say how to see the CLI's runs
     assert "temporary" in second and f"DAGSTER_HOME={home} dagster dev" in second
     _, same = I.location_banner(paths, str(home), 3)
@@ -74,7 +77,14 @@ def test_count_files_counts_what_the_inbox_scan_sees(tmp_path):
 
 
 def _counts(**given):
-    base = dict(files_seen=0, files_loaded=0, files_rejected=0, files_duplicate=0, files_unchanged=0, files_skipped=0)
+    base = {
+        "files_seen": 0,
+        "files_loaded": 0,
+        "files_rejected": 0,
+        "files_duplicate": 0,
+        "files_unchanged": 0,
+        "files_skipped": 0,
+    }
     return {**base, **given}
 
 
@@ -89,7 +99,12 @@ def test_a_run_that_lands_nothing_says_why_and_one_that_lands_says_nothing():
     assert "3 files already loaded, 1 duplicates" in landing_note(
         _counts(files_seen=4, files_unchanged=3, files_duplicate=1), Path("/i"), "2026-09-28", "2026-09-28"
     )
-    skipped = landing_note(_counts(files_seen=5, files_skipped=2, files_unchanged=3), Path("/i"), "2026-09-28", "2026-10-05")
-    assert skipped == "no new export in partitions 2026-09-28..2026-10-05: the 2 new files in /i belong to other partitions"
+    skipped = landing_note(
+        _counts(files_seen=5, files_skipped=2, files_unchanged=3), Path("/i"), "2026-09-28", "2026-10-05"
+    )
+    assert (
+        skipped
+        == "no new export in partitions 2026-09-28..2026-10-05: the 2 new files in /i belong to other partitions"
+    )
     assert landing_note(_counts(files_seen=5, files_loaded=1), Path("/i"), "a", "b") is None
     assert landing_note(_counts(files_seen=5, files_rejected=1), Path("/i"), "a", "b") is None

@@ -17,7 +17,7 @@ CONFIG = Config.model_validate(
 SEMRUSH = (
     "Page ascore,Source title,Source url,Target url,Anchor,External links,Internal links,Nofollow,Sponsored,Ugc,"
     "Text,Frame,Form,Image,Sitewide,First seen,Last seen,New link,Lost link\n"
-    '41,Best knives,https://www.Blog.example.com:443/best?utm_source=x#top,https://knifecraft.co.uk/,KnifeCraft,12,40,false,false,false,true,false,false,false,false,2026-01-05,2026-09-30,false,false\n'
+    "41,Best knives,https://www.Blog.example.com:443/best?utm_source=x#top,https://knifecraft.co.uk/,KnifeCraft,12,40,false,false,false,true,false,false,false,false,2026-01-05,2026-09-30,false,false\n"
     "12,Bad,javascript:alert(1),https://knifecraft.co.uk/,x,1,1,false,false,false,true,false,false,false,false,2026-01-05,2026-09-30,false,false\n"
     "30,Other,https://other.example.org/p,https://knifecraft.co.uk/shop,blades,5,5,true,false,false,true,false,false,false,false,2025-03-01,2026-09-29,false,false\n"
     ",,,,,,,,,,,,,,,,,,\n"
@@ -69,7 +69,6 @@ def test_land_semrush_reconciles_and_quarantines_bad_rows():
     assert rows.filter(pl.col("row_number") == 3)["rel"][0] == "nofollow"
 
 
-
 def test_repeated_target_urls_are_canonicalised_like_single_ones():
     header, *_ = SEMRUSH.split("\n")
     targets = ["https://KnifeCraft.co.uk/shop?utm_source=x", "https://knifecraft.co.uk/", "javascript:void(0)"]
@@ -103,6 +102,7 @@ def test_quarantined_row_of_a_file_with_multi_line_cells_gets_its_fields_rejoine
     assert landed.quarantine.select("row_number", "raw").rows() == [(2, bad)]
     assert landed.rows["page_title"].to_list() == ["Best\nknives"]
 
+
 def test_unknown_format_is_rejected_with_the_header_named():
     landed = land_bytes("inbox/notes.csv", b"name,colour\nknife,red\n", CONFIG)
     assert landed.audit["status"] == "rejected"
@@ -127,7 +127,7 @@ def test_file_with_only_bad_rows_is_rejected_but_rows_are_quarantined():
 
 
 def test_gsc_rows_belong_to_the_folder_site():
-    data = "Linking page,Last crawled\nhttps://forum.example.net/t/1,2026-09-28\nhttps://knives.example.org/a,\"Sep 15, 2026\"\n"
+    data = 'Linking page,Last crawled\nhttps://forum.example.net/t/1,2026-09-28\nhttps://knives.example.org/a,"Sep 15, 2026"\n'
     landed = land_bytes("bladeworks.com/gsc-latest-links.csv", data.encode(), CONFIG)
     assert landed.audit["status"] == "loaded"
     assert set(landed.rows["site_hint"]) == {"bladeworks.com"}
@@ -159,8 +159,10 @@ def test_undecodable_bytes_quarantine_only_their_row():
 def test_garbage_urls_are_quarantined_with_reasons():
     header = SEMRUSH.splitlines()[0]
     row = SEMRUSH.splitlines()[1]
-    garbage = [row.replace("https://www.Blog.example.com:443/best?utm_source=x#top", bad) for bad in
-               ("http://", "mailto:someone@example.com", "ht!tp://exa mple", "https://./x")]
+    garbage = [
+        row.replace("https://www.Blog.example.com:443/best?utm_source=x#top", bad)
+        for bad in ("http://", "mailto:someone@example.com", "ht!tp://exa mple", "https://./x")
+    ]
     landed = land_bytes("s/knifecraft.co.uk-backlinks.csv", "\n".join([header, row, *garbage]).encode(), CONFIG)
     assert landed.audit["rows_loaded"] == 1
     assert landed.audit["rows_quarantined"] == 4

@@ -34,7 +34,14 @@ def _csv(*rows: list[str], bom: bool = False) -> bytes:
     ],
 )
 def test_a_ledger_is_recognised_by_any_alias_set(header):
-    row = ["https://blog.example.com/post", "https://knifecraft.co.uk/chef-knives", "chef knife", "2026-09-15", "Q3", "£90"]
+    row = [
+        "https://blog.example.com/post",
+        "https://knifecraft.co.uk/chef-knives",
+        "chef knife",
+        "2026-09-15",
+        "Q3",
+        "£90",
+    ]
     parsed = parse_export(_csv(header, row[: len(header)], bom=True), "our-links.csv")
     assert (parsed.format_name, parsed.kind, parsed.source_tool) == ("link_ledger", "ledger", "ledger")
     got = parsed.rows.row(0, named=True)
@@ -82,18 +89,28 @@ def test_a_ledger_row_without_its_target_is_quarantined_and_the_rest_land():
 )
 def test_a_crawler_export_is_never_taken_for_a_ledger(header):
     with pytest.raises(UnrecognisedExport, match="matches no known format"):
-        parse_export(_csv(header, ["https://a.org/1", "https://knifecraft.co.uk/", "2026-09-01", "x"][: len(header)]), "x.csv")
+        parse_export(
+            _csv(header, ["https://a.org/1", "https://knifecraft.co.uk/", "2026-09-01", "x"][: len(header)]), "x.csv"
+        )
 
 
 def test_vendor_exports_with_ledger_aliases_stay_the_vendors():
-    ahrefs = "\t".join(AHREFS_HEADER) + "\n" + "\t".join(
-        {"Referring page URL": "https://a.org/1", "Target URL": "https://knifecraft.co.uk/"}.get(h, "") for h in AHREFS_HEADER
+    ahrefs = (
+        "\t".join(AHREFS_HEADER)
+        + "\n"
+        + "\t".join(
+            {"Referring page URL": "https://a.org/1", "Target URL": "https://knifecraft.co.uk/"}.get(h, "")
+            for h in AHREFS_HEADER
+        )
     )
     assert parse_export(ahrefs.encode(), "a.csv").format_name == "ahrefs_backlinks"
     moz = _csv(["URL", "Title", "Anchor Text", "Page Authority", "Domain Authority", "Target URL"],
                ["a.org/1", "t", "x", "20", "30", "https://knifecraft.co.uk/"])  # fmt: skip
     assert parse_export(moz, "m.csv").format_name == "moz_inbound_links"
-    semrush = _csv(["Page ascore", "Source url", "Target url", "Anchor"], ["20", "https://a.org/1", "https://knifecraft.co.uk/", "x"])
+    semrush = _csv(
+        ["Page ascore", "Source url", "Target url", "Anchor"],
+        ["20", "https://a.org/1", "https://knifecraft.co.uk/", "x"],
+    )
     assert parse_export(semrush, "s.csv").format_name == "semrush_backlinks"
 
 
@@ -152,7 +169,11 @@ def test_majestic_reason_lost_and_moz_link_state():
 def test_a_resaved_ledger_replaces_its_earlier_version(tmp_path):
     config = load_config(SAMPLE_CONFIG)
     header = ["Live link", "Target page", "Cost"]
-    first = _csv(header, ["https://a.org/1", "https://knifecraft.co.uk/", "100"], ["https://a.org/2", "https://knifecraft.co.uk/", "50"])
+    first = _csv(
+        header,
+        ["https://a.org/1", "https://knifecraft.co.uk/", "100"],
+        ["https://a.org/2", "https://knifecraft.co.uk/", "50"],
+    )
     second = _csv(header, ["https://a.org/1", "https://knifecraft.co.uk/", "120"])
     path = tmp_path / "w.duckdb"
     with warehouse.connect(path) as con:

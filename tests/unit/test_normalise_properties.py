@@ -17,14 +17,24 @@ SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[Heal
 # punycode, digits, junk characters, and PSL-relevant suffixes (wildcards, exceptions, private).
 _LABEL = st.one_of(
     st.from_regex(r"[A-Za-z0-9_-]{1,12}", fullmatch=True),
-    st.sampled_from(
-        ["www", "WWW", "xn--debow", "xn--p1ai", "xn--zz", "קטן", "食狮", "bücher", "☃", "ß", "a b", "%41"]
-    ),
+    st.sampled_from(["www", "WWW", "xn--debow", "xn--p1ai", "xn--zz", "קטן", "食狮", "bücher", "☃", "ß", "a b", "%41"]),
     st.text(min_size=0, max_size=6),
 )
 _SUFFIX = st.sampled_from(
-    ["com", "co.uk", "blogspot.com", "ck", "www.ck", "kobe.jp", "city.kobe.jp", "mm", "example", "中国", "github.io"]
-    + [""]
+    [
+        "com",
+        "co.uk",
+        "blogspot.com",
+        "ck",
+        "www.ck",
+        "kobe.jp",
+        "city.kobe.jp",
+        "mm",
+        "example",
+        "中国",
+        "github.io",
+        "",
+    ]
 )
 HOSTS = st.one_of(
     st.builds(lambda labels, suffix: ".".join([*labels, suffix]), st.lists(_LABEL, max_size=3), _SUFFIX),

@@ -41,7 +41,10 @@ def test_window_vars_cover_exactly_the_weeks_and_open_the_edges():
 
 def test_current_bounds_are_the_first_and_this_weeks_partition():
     bounds = P.current_bounds()
-    assert (bounds.first, bounds.last) == (P.snapshot_partitions.get_first_partition_key(), P.week_start(dt.datetime.now(dt.UTC).date()).isoformat())
+    assert (bounds.first, bounds.last) == (
+        P.snapshot_partitions.get_first_partition_key(),
+        P.week_start(dt.datetime.now(dt.UTC).date()).isoformat(),
+    )
 
 
 def test_range_tags_span_the_smallest_range_and_refuse_nothing():

@@ -70,7 +70,9 @@ def test_warehouse_earliest_reads_the_audit_and_tolerates_what_is_not_a_warehous
     with duckdb.connect(str(wh)) as con:
         con.sql("create schema audit")
         con.sql("create table audit.ingest_files (file_name text, snapshot_date date)")
-        con.sql("insert into audit.ingest_files values ('a.csv', date '2026-10-01'), ('b.csv', date '2026-09-03'), ('c', null)")
+        con.sql(
+            "insert into audit.ingest_files values ('a.csv', date '2026-10-01'), ('b.csv', date '2026-09-03'), ('c', null)"
+        )
     assert S.warehouse_earliest(wh) == dt.date(2026, 9, 3)
     # a read-write holder in this process has the file: no start from it, and no error
     holder = duckdb.connect(str(wh))

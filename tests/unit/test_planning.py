@@ -21,7 +21,10 @@ D = dt.date
 
 
 def test_name_then_folder_then_contents_then_mtime():
-    assert P.snapshot_date("semrush/2026-09-01/x_2026-10-01.csv", D(2026, 8, 1), D(2026, 7, 1), TODAY) == (D(2026, 10, 1), "name")
+    assert P.snapshot_date("semrush/2026-09-01/x_2026-10-01.csv", D(2026, 8, 1), D(2026, 7, 1), TODAY) == (
+        D(2026, 10, 1),
+        "name",
+    )
     assert P.snapshot_date("semrush/2026-09-01/x.csv", D(2026, 8, 1), D(2026, 7, 1), TODAY) == (D(2026, 9, 1), "folder")
     assert P.snapshot_date("semrush/x.csv", D(2026, 8, 1), D(2026, 7, 1), TODAY) == (D(2026, 8, 1), "contents")
     assert P.snapshot_date("semrush/x.csv", None, D(2026, 7, 1), TODAY) == (D(2026, 7, 1), "mtime")

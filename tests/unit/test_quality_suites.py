@@ -63,8 +63,13 @@ def test_landing_quarantines_absurd_values_with_the_rules_reason():
 
 def test_a_date_outside_the_window_is_never_the_snapshot_date():
     from_name = landed(SEMRUSH + semrush_row("https://a.example.org/"), name="backlinks_2099-01-01.csv")
-    assert (from_name.audit["snapshot_date"], from_name.audit["snapshot_date_source"]) == (dt.date(2026, 9, 28), "contents")
-    ancient = land_bytes("x.csv", (SEMRUSH + semrush_row("https://a.example.org/", last="")).encode(), CONFIG, dt.datetime(1970, 1, 1))
+    assert (from_name.audit["snapshot_date"], from_name.audit["snapshot_date_source"]) == (
+        dt.date(2026, 9, 28),
+        "contents",
+    )
+    ancient = land_bytes(
+        "x.csv", (SEMRUSH + semrush_row("https://a.example.org/", last="")).encode(), CONFIG, dt.datetime(1970, 1, 1)
+    )
     assert (ancient.audit["snapshot_date"], ancient.audit["snapshot_date_source"]) == (TODAY, "ingested")
 
 
@@ -73,9 +78,24 @@ def test_a_date_outside_the_window_is_never_the_snapshot_date():
     [
         (rules.InRange("ctr", 0, 1), "ctr", 2.5, "ctr 2.5 outside 0–1"),
         (rules.InRange("position", 1), "position", 0.0, "position 0.0 outside ≥ 1"),
-        (rules.OneOf("rel", rules.REL_VALUES), "rel", "dofollow", "rel 'dofollow' is not one of follow/nofollow/ugc/sponsored"),
-        (rules.Matches("source_host", rules.HOST_PATTERN, "a host"), "source_host", "Ex.com", "source_host 'Ex.com' is not a host"),
-        (rules.InWindow("published_at"), "published_at", dt.datetime(1994, 12, 31, 23), "published_at 1994-12-31 is before 1995-01-01"),
+        (
+            rules.OneOf("rel", rules.REL_VALUES),
+            "rel",
+            "dofollow",
+            "rel 'dofollow' is not one of follow/nofollow/ugc/sponsored",
+        ),
+        (
+            rules.Matches("source_host", rules.HOST_PATTERN, "a host"),
+            "source_host",
+            "Ex.com",
+            "source_host 'Ex.com' is not a host",
+        ),
+        (
+            rules.InWindow("published_at"),
+            "published_at",
+            dt.datetime(1994, 12, 31, 23),
+            "published_at 1994-12-31 is before 1995-01-01",
+        ),
     ],
 )
 def test_each_rule_names_column_value_and_bound(rule, column, value, reason):
@@ -88,7 +108,9 @@ def test_canonical_shapes_pass_the_patterns():
     urls = ["http://1.2.3.4/a", "https://[2001:db8::1]/", "https://ex.com:8080/p?q=1", "https://xn--bcher-kva.de/"]
     hosts = ["2001:db8::1", "my_blog.blogspot.com", "xn--bcher-kva.de", "1.2.3.4"]
     frame = pl.DataFrame({"u": urls, "h": hosts})
-    assert frame.select(pl.col("u").str.contains(rules.URL_PATTERN).all(), pl.col("h").str.contains(rules.HOST_PATTERN).all()).row(0) == (True, True)
+    assert frame.select(
+        pl.col("u").str.contains(rules.URL_PATTERN).all(), pl.col("h").str.contains(rules.HOST_PATTERN).all()
+    ).row(0) == (True, True)
     bad = pl.DataFrame({"u": ["ftp://ex.com/", "https://EX.com/", "https://ex.com"]})
     assert not bad.select(pl.col("u").str.contains(rules.URL_PATTERN).any()).item()
 
@@ -100,7 +122,11 @@ FILE = "semrush/2026-10-01/knifecraft.co.uk-backlinks.csv"
 
 @pytest.fixture(scope="module")
 def good_result():
-    text = SEMRUSH + "".join(semrush_row(f"https://site{i}.example.org/p") for i in range(5)) + semrush_row("http://blogspot.com/x")
+    text = (
+        SEMRUSH
+        + "".join(semrush_row(f"https://site{i}.example.org/p") for i in range(5))
+        + semrush_row("http://blogspot.com/x")
+    )
     return landed(text, FILE)
 
 
@@ -125,9 +151,13 @@ def test_the_batch_is_named_in_sql_whatever_its_file_names(tmp_path, good_result
     odd = landed(SEMRUSH + semrush_row("https://odd.example.org/"), "it's: ünïcode :name.csv")
     path, files = _warehouse(tmp_path, good_result, odd)
     with wh.connect(path, read_only=True) as con:
-        assert con.sql(suites.rows_query("backlinks", files[1:])).pl()["file_name"].to_list() == ["it's: ünïcode :name.csv"]
+        assert con.sql(suites.rows_query("backlinks", files[1:])).pl()["file_name"].to_list() == [
+            "it's: ünïcode :name.csv"
+        ]
         counts = con.sql(suites.files_query("backlinks", files)).pl().sort("file_name")
-    assert counts.select("rows_read", "rows_loaded", "rows_quarantined", "rows_in_raw", "rows_in_quarantine", "rows_unaccounted").rows() == [
+    assert counts.select(
+        "rows_read", "rows_loaded", "rows_quarantined", "rows_in_raw", "rows_in_quarantine", "rows_unaccounted"
+    ).rows() == [
         (1, 1, 0, 1, 0, 0),
         (6, 5, 1, 5, 1, 0),
     ]
@@ -166,7 +196,10 @@ def test_what_landing_would_have_quarantined_fails_a_blocking_expectation(tmp_pa
     }
     assert report.failures[-1].severity == "warning"  # errors are listed first
     reason = report.reason()
-    assert reason.startswith("6 of ") and f"[error] domain_rating within 0–100: 1 of 5 rows (e.g. 250.0 at {FILE} row 2)" in reason
+    assert (
+        reason.startswith("6 of ")
+        and f"[error] domain_rating within 0–100: 1 of 5 rows (e.g. 250.0 at {FILE} row 2)" in reason
+    )
     assert f"[error] rows_read = rows_loaded + rows_quarantined: 1 of 1 rows (e.g. 1 at {FILE})" in reason
 
 
@@ -175,9 +208,14 @@ def test_a_column_of_the_wrong_type_fails_the_schema_suite(tmp_path, good_result
     _sql(path, "alter table raw.backlinks alter domain_rating type varchar")
     report = suites.validate_batch(path, "backlinks", files, TODAY)
     failures = {f.rule: f.describe() for f in report.failures}
-    assert report.severity == suites.ERROR and set(failures) == {"domain_rating is DOUBLE", "domain_rating within 0–100"}
+    assert report.severity == suites.ERROR and set(failures) == {
+        "domain_rating is DOUBLE",
+        "domain_rating within 0–100",
+    }
     assert failures["domain_rating is DOUBLE"] == "domain_rating is DOUBLE (e.g. observed VARCHAR)"
-    assert "Cannot compare" in failures["domain_rating within 0–100"]  # the range cannot even be evaluated: DuckDB says why
+    assert (
+        "Cannot compare" in failures["domain_rating within 0–100"]
+    )  # the range cannot even be evaluated: DuckDB says why
 
 
 def test_an_oddity_fails_with_warning_severity_only(tmp_path, good_result):
@@ -192,7 +230,9 @@ def test_an_oddity_fails_with_warning_severity_only(tmp_path, good_result):
 
 def test_only_the_batch_is_validated(tmp_path, good_result):
     """Rows of files published earlier are not this refresh's business, even when they are odd."""
-    other = landed(SEMRUSH + semrush_row("https://other.example.org/"), "semrush/2026-09-01/knifecraft.co.uk-backlinks.csv")
+    other = landed(
+        SEMRUSH + semrush_row("https://other.example.org/"), "semrush/2026-09-01/knifecraft.co.uk-backlinks.csv"
+    )
     path, files = _warehouse(tmp_path, good_result, other)
     _sql(path, f"update raw.backlinks set rel = 'dofollow' where file_sha256 = '{other.audit['sha256']}'")
     assert suites.validate_batch(path, "backlinks", files[:1], TODAY).passed
@@ -264,7 +304,16 @@ def test_sites_are_assigned_like_the_staging_model():
             ("ahrefs", dt.date(2026, 10, 1), True, "shop.blogspot.com", "shop.blogspot.com", None, "b.org", 1),
             ("ahrefs", dt.date(2026, 10, 1), True, "x.shop.blogspot.com", "shop.blogspot.com", None, "c.org", 1),
             ("gsc", dt.date(2026, 10, 1), False, None, None, "knifecraft.co.uk", "d.org", 2),
-            ("ahrefs", dt.date(2026, 10, 1), True, "blog.knifecraft.co.uk", "knifecraft.co.uk", None, "knifecraft.co.uk", 9),
+            (
+                "ahrefs",
+                dt.date(2026, 10, 1),
+                True,
+                "blog.knifecraft.co.uk",
+                "knifecraft.co.uk",
+                None,
+                "knifecraft.co.uk",
+                9,
+            ),
             ("ahrefs", dt.date(2026, 10, 1), True, "other.example", "other.example", None, "e.org", 4),
         ]
     )
@@ -278,7 +327,13 @@ def test_sites_are_assigned_like_the_staging_model():
 
 
 def _counts(rows: list[tuple]) -> pl.DataFrame:
-    schema = {"site_domain": pl.String, "source_tool": pl.String, "snapshot_date": pl.Date, "referring_domains": pl.Int64, "links": pl.Int64}
+    schema = {
+        "site_domain": pl.String,
+        "source_tool": pl.String,
+        "snapshot_date": pl.Date,
+        "referring_domains": pl.Int64,
+        "links": pl.Int64,
+    }
     return pl.DataFrame(rows, schema=schema, orient="row")
 
 
@@ -332,7 +387,9 @@ def test_the_cli_prints_our_reason_escaped_and_a_warning_does_not_fail_the_run(m
     monkeypatch.setenv("BACKLINKS_WAREHOUSE", str(tmp_path / "w.duckdb"))
     screen = io.StringIO()
     monkeypatch.setattr(common, "console", Console(file=screen, width=300))
-    reason = job.check_reason({"reason": dg.MetadataValue.text("rel 'x[/]' is not one of …"), "drifts": dg.MetadataValue.json([])})
+    reason = job.check_reason(
+        {"reason": dg.MetadataValue.text("rel 'x[/]' is not one of …"), "drifts": dg.MetadataValue.json([])}
+    )
     assert reason == "rel 'x\\[/]' is not one of …"  # rich markup escaped: printed verbatim
     warned = job.RunOutcome(success=True, passed_checks=3, warned_checks=[("raw/backlinks", "snapshot_drift", reason)])
     assert output.report_outcome(warned, []) == common.EXIT_OK

@@ -150,7 +150,7 @@ def test_gsc_zip_bomb_is_rejected_before_inflating():
 
 def test_zip_declared_total_size_is_capped(monkeypatch):
     monkeypatch.setattr(_archive, "MAX_TOTAL_BYTES", 100)
-    with pytest.raises(UnrecognisedExport, match="declares .* uncompressed bytes"):
+    with pytest.raises(UnrecognisedExport, match=r"declares .* uncompressed bytes"):
         GSC_PERFORMANCE.read(_zip(GSC_EN), "p.zip")
 
 
@@ -163,7 +163,7 @@ def test_zip_member_cannot_inflate_past_its_declared_size():
     size_at = cd + 24
     assert int.from_bytes(data[size_at : size_at + 4], "little") == info.file_size
     data[size_at : size_at + 4] = (10).to_bytes(4, "little")
-    with pytest.raises(UnrecognisedExport, match="(inflates past|cannot read)"):
+    with pytest.raises(UnrecognisedExport, match=r"(inflates past|cannot read)"):
         _archive.read_member(_archive.open_zip(bytes(data), "lie.zip"), "Queries.csv", "lie.zip")
 
 

@@ -48,9 +48,8 @@ def stop(proc: subprocess.Popen) -> None:
 def test_a_second_holder_is_refused_naming_the_first(warehouse):
     first = start_holder(warehouse)
     try:
-        with pytest.raises(refresh_lock.Busy) as busy:
-            with refresh_lock.hold(warehouse, grace=0):
-                pass
+        with pytest.raises(refresh_lock.Busy) as busy, refresh_lock.hold(warehouse, grace=0):
+            pass
         started = busy.value.holder.started
         assert str(busy.value) == (
             f"another refresh of {warehouse} is running (pid {first.pid}, started {started:%H:%M}): backlinks refresh"
@@ -154,7 +153,9 @@ def test_probes_never_make_a_refresh_busy(warehouse):
 
 def test_started_shows_the_date_when_not_today():
     now = dt.datetime(2026, 12, 7, 9, 30, tzinfo=dt.UTC)
-    assert refresh_lock.Holder(42, dt.datetime(2026, 12, 7, 6, 5, tzinfo=dt.UTC)).describe(now) == "pid 42, started 06:05"
+    assert (
+        refresh_lock.Holder(42, dt.datetime(2026, 12, 7, 6, 5, tzinfo=dt.UTC)).describe(now) == "pid 42, started 06:05"
+    )
     yesterday = refresh_lock.Holder(42, dt.datetime(2026, 12, 6, 23, 50, tzinfo=dt.UTC))
     assert yesterday.describe(now) == "pid 42, started 2026-12-06 23:50"
     assert refresh_lock.Holder.parse("") is None and refresh_lock.Holder.parse("not json") is None

@@ -51,13 +51,20 @@ def test_html_safe_escapes_markup_and_quotes():
 
 def test_frame_variants_touch_only_string_columns():
     frame = pl.DataFrame({"anchor": ["=1+1", "<i>ok</i>", None], "links": [-1, 2, 3]})
-    assert csv_safe_frame(frame).to_dict(as_series=False) == {"anchor": ["'=1+1", "<i>ok</i>", None], "links": [-1, 2, 3]}
+    assert csv_safe_frame(frame).to_dict(as_series=False) == {
+        "anchor": ["'=1+1", "<i>ok</i>", None],
+        "links": [-1, 2, 3],
+    }
     assert html_safe_frame(frame)["anchor"].to_list() == ["=1+1", "&lt;i&gt;ok&lt;/i&gt;", None]
     assert html_safe_frame(frame)["links"].to_list() == [-1, 2, 3]
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.lists(st.one_of(texts, st.sampled_from(["=", "+1", "-", "@", "\t", "\r", "<", "'", '"', "&"]) | texts), max_size=20))
+@given(
+    st.lists(
+        st.one_of(texts, st.sampled_from(["=", "+1", "-", "@", "\t", "\r", "<", "'", '"', "&"]) | texts), max_size=20
+    )
+)
 def test_vectorised_variants_agree_with_the_scalar_ones(cells):
     series = pl.Series("t", cells, dtype=pl.String)
     frame = series.to_frame()
@@ -72,11 +79,16 @@ def test_outputs_are_inert(text):
     assert not cell.startswith(("=", "+", "-", "@", "\t", "\r"))
     assert cell.removeprefix("'") == text or cell == text
     escaped = html_safe(text)
-    assert not any(ch in escaped for ch in '<>"\'')
+    assert not any(ch in escaped for ch in "<>\"'")
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.lists(st.one_of(st.none(), texts, st.sampled_from(["=1", "+1", "-", "@x", "\t", "\r", "'", "", "é=", "😀"])), max_size=20))
+@given(
+    st.lists(
+        st.one_of(st.none(), texts, st.sampled_from(["=1", "+1", "-", "@x", "\t", "\r", "'", "", "é=", "😀"])),
+        max_size=20,
+    )
+)
 def test_sql_variant_agrees_with_the_scalar_one(cells):
     import duckdb
 

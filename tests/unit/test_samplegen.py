@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import itertools
 import re
 import xml.etree.ElementTree as ET
 import zipfile
@@ -167,7 +168,7 @@ def test_moz_preamble_yes_no_schemeless_and_consecutive_duplicates(inbox):
     body = [r for r in rows[1:] if r]
     assert not any(r[0].startswith(("http://", "https://")) for r in body)
     assert {r[rows[0].index("Link Equity")] for r in body} == {"Yes", "No"}
-    assert any(a == b for a, b in zip(body, body[1:]))
+    assert any(a == b for a, b in itertools.pairwise(body))
 
 
 def test_gsc_latest_links_localised_headers_and_date_forms(inbox):
@@ -190,18 +191,36 @@ def test_brand24_xlsx_layout_and_sentiment_styles(inbox):
     for wb in (numbers, words):
         rows = list(wb["Mentions"].iter_rows(values_only=True))
         assert all(v is None for v in rows[0])
-        assert rows[1] == (None, "ID", "Date", "Hrs", "Title", "Content", "Source", "Domain", "Category", "Sentiment", "Tags")
+        assert rows[1] == (
+            None,
+            "ID",
+            "Date",
+            "Hrs",
+            "Title",
+            "Content",
+            "Source",
+            "Domain",
+            "Category",
+            "Sentiment",
+            "Tags",
+        )
         assert all(r[0] is None for r in rows)
         assert re.fullmatch(r"\d{2}:\d{2}", rows[2][3])
     assert {r[9] for r in list(numbers["Mentions"].iter_rows(values_only=True))[2:]} <= {1, 0, -1}
-    assert {r[9] for r in list(words["Mentions"].iter_rows(values_only=True))[2:]} <= {"positive", "neutral", "negative"}
+    assert {r[9] for r in list(words["Mentions"].iter_rows(values_only=True))[2:]} <= {
+        "positive",
+        "neutral",
+        "negative",
+    }
 
 
 def test_talkwalker_epoch_ms_and_google_alerts_wrapped_links(inbox):
     tw = _rows(_one(inbox, "mentions/talkwalker/*.csv").decode("utf-8"))
     assert "extra_source_attributes.world_data.country" in tw[0]
     published = [int(r[tw[0].index("published")]) for r in tw[1:]]
-    assert all(dt.datetime(2026, 7, 1).timestamp() * 1000 < p < dt.datetime(2026, 10, 1).timestamp() * 1000 for p in published)
+    assert all(
+        dt.datetime(2026, 7, 1).timestamp() * 1000 < p < dt.datetime(2026, 10, 1).timestamp() * 1000 for p in published
+    )
     feed = ET.fromstring(_one(inbox, "mentions/google-alerts/*.xml"))
     ns = {"a": "http://www.w3.org/2005/Atom"}
     hrefs = [e.find("a:link", ns).get("href") for e in feed.findall("a:entry", ns)]
@@ -245,14 +264,20 @@ def test_semrush_position_tracking_and_organic_positions(inbox):
 def test_world_tells_the_demo_story():
     links = build_world().links
     site = links.filter(pl.col("site") == V.SITE)
-    new_per_week = site.group_by("host").agg(pl.col("first_seen").min()).group_by(
-        pl.col("first_seen").dt.truncate("1w").alias("week")).len()
+    new_per_week = (
+        site.group_by("host")
+        .agg(pl.col("first_seen").min())
+        .group_by(pl.col("first_seen").dt.truncate("1w").alias("week"))
+        .len()
+    )
     spike = new_per_week.filter(pl.col("week") == V.SPIKE_WEEK)["len"].item()
     assert spike >= 35 and new_per_week["len"].median() <= 5
     toxic = links.filter(pl.col("role") == "toxic")
     assert toxic["host"].n_unique() == 20 and toxic["ip"].str.starts_with(V.SPAM_SUBNET + ".").all()
     linked = links.group_by("host").agg(pl.col("site").unique(), pl.col("dr").max())
-    gap = linked.filter(~pl.col("site").list.contains(V.SITE) & (pl.col("site").list.len() >= 2) & pl.col("dr").is_between(45, 85))
+    gap = linked.filter(
+        ~pl.col("site").list.contains(V.SITE) & (pl.col("site").list.len() >= 2) & pl.col("dr").is_between(45, 85)
+    )
     assert gap.height >= 15
     sharp_hosts = lambda s: links.filter((pl.col("site") == s) & (pl.col("topic") == "sharpening"))["host"].n_unique()  # noqa: E731
     assert sharp_hosts(V.SITE) <= 2 and all(sharp_hosts(c) >= 25 for c in V.COMPETITORS)
@@ -276,8 +301,25 @@ def test_big_file_has_exactly_the_requested_rows_across_chunks(tmp_path, monkeyp
         text = text.split("\n\n", 1)[1]
     rows = _rows(text, sep)
     assert len(rows) == 2_501 and all(len(r) == len(rows[0]) for r in rows)
-    assert len({re.sub(r"^(https?://)?([^/]+)/.*$", r"\2", r[0 if fmt in ("moz", "gsc") else rows[0].index(next(
-        h for h in rows[0] if h.lower() in ("referring page url", "source url")))]) for r in rows[1:]}) == 300
+    assert (
+        len(
+            {
+                re.sub(
+                    r"^(https?://)?([^/]+)/.*$",
+                    r"\2",
+                    r[
+                        0
+                        if fmt in ("moz", "gsc")
+                        else rows[0].index(
+                            next(h for h in rows[0] if h.lower() in ("referring page url", "source url"))
+                        )
+                    ],
+                )
+                for r in rows[1:]
+            }
+        )
+        == 300
+    )
     again = generate_backlink_rows_file(tmp_path / "again.csv", fmt, rows=2_500, distinct_hosts=300, seed=5)
     assert again.read_bytes() == data
 

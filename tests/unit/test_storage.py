@@ -90,7 +90,9 @@ def test_every_file_the_project_creates_stays_readable_when_reopened_plainly(tmp
     with wh.connect(path) as con:  # creates it
         wh.ensure_tables(con)
     with duckdb.connect(str(path)) as con:  # what dbt does: write, checkpoint, close
-        con.execute("create schema marts; create table marts.t as select range as i, 'x' || range as s from range(200000)")
+        con.execute(
+            "create schema marts; create table marts.t as select range as i, 'x' || range as s from range(200000)"
+        )
         con.execute("checkpoint")
     assert storage.file_storage_number(path) == 64
     building = wh.begin_build(path)  # the copy fallback
@@ -229,7 +231,7 @@ def test_publish_refuses_next_to_a_wal_left_during_the_build(tmp_path):
     Client(published).kill()
     with pytest.raises(storage.WarehouseBusy, match="appeared during the refresh"):
         wh.publish(published)
-    building, how = wh.start_build(published, {})
+    _building, how = wh.start_build(published, {})
     assert "merged a WAL" in how
     wh.publish(published)
     assert rows(published, "select count(*) from analyst.notes") == [(2,)]

@@ -7,8 +7,8 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from dagster_project.formats.base import TableFormat, UnrecognisedExport
 from dagster_project.formats import ahrefs
+from dagster_project.formats.base import TableFormat, UnrecognisedExport
 from dagster_project.formats.text import (
     UTF8_REPLACED,
     SampledTableFormat,
@@ -231,13 +231,15 @@ def test_utf16_tsv_all_quoted_crlf():  # Ahrefs "for Excel"
 
 
 def test_semicolon_file_with_decimal_comma():  # localised GSC
-    parsed = _read("a;b;c\n4,2%;11,7;\"10,00 %\"\n".encode())
+    parsed = _read(b'a;b;c\n4,2%;11,7;"10,00 %"\n')
     assert parsed.rows.select("a", "b", "c").rows() == [("4,2%", "11,7", "10,00 %")]
 
 
 def test_legacy_encoding_is_settled_by_the_header():
     fmt = _identity("es", "página de enlace", "último rastreo")
-    parsed = read_table("Página de enlace,Último rastreo\nhttps://a.example/ñ,28/09/2026\n".encode("cp1252"), "f", [fmt])
+    parsed = read_table(
+        "Página de enlace,Último rastreo\nhttps://a.example/ñ,28/09/2026\n".encode("cp1252"), "f", [fmt]
+    )
     assert parsed.rows["página de enlace"].to_list() == ["https://a.example/ñ"]
     assert parsed.notes == ["decoded as cp1252"]
 

@@ -19,10 +19,48 @@ _TEXT = st.text(alphabet=st.characters(exclude_categories=("Cs",)), max_size=24)
 # Pieces vendors really write, glued into near-misses: separators, units, ranges, percents, dates.
 _PIECES = st.sampled_from(
     [
-        "1", "12", "1,240", "1.234.567", "14,5", "3%", "256.5K", "1.2B", "<10", "1K – 10K", "-", "n/a", "NaN",
-        "inf", "-1", "0", "+", " ", "\u00a0", "’", "e", "E+5", "yes", "No", "TRUE", "✓", "2026-09-28",
-        "28/09/2026", "09/28/2026", "Sep 15, 2026", "25-Apr-2020", "20261001", "1784022960000", "T", "Z",
-        "+02:00", "12:57:46", ".5", ",", ".", "to", "kmb",
+        "1",
+        "12",
+        "1,240",
+        "1.234.567",
+        "14,5",
+        "3%",
+        "256.5K",
+        "1.2B",
+        "<10",
+        "1K – 10K",
+        "-",
+        "n/a",
+        "NaN",
+        "inf",
+        "-1",
+        "0",
+        "+",
+        " ",
+        "\u00a0",
+        "’",
+        "e",
+        "E+5",
+        "yes",
+        "No",
+        "TRUE",
+        "✓",
+        "2026-09-28",
+        "28/09/2026",
+        "09/28/2026",
+        "Sep 15, 2026",
+        "25-Apr-2020",
+        "20261001",
+        "1784022960000",
+        "T",
+        "Z",
+        "+02:00",
+        "12:57:46",
+        ".5",
+        ",",
+        ".",
+        "to",
+        "kmb",
     ]
 )
 CELLS = st.one_of(_TEXT, st.lists(_PIECES, min_size=1, max_size=4).map("".join), st.none())
@@ -68,7 +106,7 @@ def test_booleans_never_raise_and_read_back(cells, empty):
     out = _apply(lambda e: v.to_bool(e, empty), cells)
     assert out.len() == len(cells) and out.dtype == pl.Boolean
     again = _apply(lambda e: v.to_bool(e, empty), [None if b is None else str(b).lower() for b in out.to_list()])
-    assert [b for b in again.to_list()] == [empty if b is None else b for b in out.to_list()]
+    assert list(again.to_list()) == [empty if b is None else b for b in out.to_list()]
     assert _apply(v.flag, cells).null_count() == 0  # a flag is always decided
 
 
@@ -101,7 +139,16 @@ def test_text_is_trimmed_never_empty_and_idempotent(cells):
 
 
 @SETTINGS
-@given(st.lists(st.tuples(st.sampled_from([None, True, False]), st.sampled_from([None, True, False]), st.sampled_from([None, True, False])), max_size=12))
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from([None, True, False]),
+            st.sampled_from([None, True, False]),
+            st.sampled_from([None, True, False]),
+        ),
+        max_size=12,
+    )
+)
 def test_rel_is_always_one_of_the_four_values_or_unknown(flags):
     frame = pl.DataFrame(flags, schema={"s": pl.Boolean, "u": pl.Boolean, "n": pl.Boolean}, orient="row")
     rel = frame.select(v.rel_from_flags(pl.col("s"), pl.col("u"), pl.col("n"))).to_series().to_list()

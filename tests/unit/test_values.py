@@ -176,7 +176,9 @@ def test_to_text_trims_and_nulls_empty():
 
 
 def test_parsers_work_in_lazy_streaming_queries():
-    lf = pl.LazyFrame({"d": ["2026-09-28", "28/09/2026"] * 50_000, "n": ["1,240", "3%"] * 50_000, "b": ["Yes", "no"] * 50_000})
+    lf = pl.LazyFrame(
+        {"d": ["2026-09-28", "28/09/2026"] * 50_000, "n": ["1,240", "3%"] * 50_000, "b": ["Yes", "no"] * 50_000}
+    )
     out = lf.select(v.to_date(pl.col("d")), v.to_float(pl.col("n")), v.to_bool(pl.col("b"))).collect(engine="streaming")
     assert out.height == 100_000
     assert out.unique().sort("n").rows() == [(D, 3.0, False), (D, 1240.0, True)]

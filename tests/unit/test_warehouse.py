@@ -20,7 +20,9 @@ def counts(path):
 def test_ingest_is_idempotent_and_supersedes_changed_files(tmp_path):
     inbox, db = tmp_path / "inbox", tmp_path / "w.duckdb"
     inbox.mkdir()
-    (inbox / "gsc-2026-09-01.csv").write_text(HEADER + "https://a.example.com/1,2026-09-01\nhttps://b.example.com/2,2026-09-01\n")
+    (inbox / "gsc-2026-09-01.csv").write_text(
+        HEADER + "https://a.example.com/1,2026-09-01\nhttps://b.example.com/2,2026-09-01\n"
+    )
     (inbox / "zz-copy.csv").write_bytes((inbox / "gsc-2026-09-01.csv").read_bytes())
 
     report = ingest_inbox(inbox, db, CONFIG)
@@ -61,14 +63,21 @@ def test_build_copy_is_published_atomically(tmp_path):
 def test_config_tables_mirror_sites_yml(tmp_path):
     db = tmp_path / "w.duckdb"
     config = Config.model_validate(
-        {"site": {"domain": "knifecraft.co.uk", "brand": ["KnifeCraft"]}, "competitors": ["bladeworks.com"],
-         "topics": {"knives": ["knife", "blade"]}, "keywords": ["chef knife"], "disavow": {"never": ["bbc.co.uk"]}}
+        {
+            "site": {"domain": "knifecraft.co.uk", "brand": ["KnifeCraft"]},
+            "competitors": ["bladeworks.com"],
+            "topics": {"knives": ["knife", "blade"]},
+            "keywords": ["chef knife"],
+            "disavow": {"never": ["bbc.co.uk"]},
+        }
     )
     with wh.connect(db) as con:
         wh.ensure_tables(con)
         wh.write_config(con, config)
         wh.write_config(con, config)  # rewritten, not appended
         assert con.sql("select site_domain, role from config.sites order by role desc").fetchall() == [
-            ("knifecraft.co.uk", "site"), ("bladeworks.com", "competitor")]
+            ("knifecraft.co.uk", "site"),
+            ("bladeworks.com", "competitor"),
+        ]
         assert con.sql("select count(*) from config.topics").fetchall() == [(2,)]
         assert con.sql("select exact_match_max_share from config.thresholds").fetchall() == [(0.05,)]

@@ -23,9 +23,10 @@ from collections.abc import Iterable
 
 import dagster as dg
 
+from dagster_project.partitions_start import resolve_start as resolve_partitions_start
+
 # the pure side of partitions, named here too for the callers that think in partitions
 from dagster_project.planning import OPEN_END, OPEN_START, Bounds, partition_key_for, week_start, window_vars  # noqa: F401
-from dagster_project.partitions_start import resolve_start as resolve_partitions_start
 
 # Snapshots older than the first partition land in it (and snapshots dated after this week in
 # the last one), so no file is ever outside every partition; see `partition_key_for`. The first

@@ -65,7 +65,9 @@ def locking(executor_def: dg.ExecutorDefinition) -> dg.ExecutorDefinition:
         config_schema=executor_def.config_schema,
         requirements=executor_def.get_requirements,
         executor_creation_fn=lambda init_context: _LockingExecutor(inner_create(init_context)),
-        description=" ".join(filter(None, [executor_def.description, "Holds the warehouse's refresh lock for the run."])),
+        description=" ".join(
+            filter(None, [executor_def.description, "Holds the warehouse's refresh lock for the run."])
+        ),
     )
 
 
@@ -91,7 +93,9 @@ def check_landing(context: dg.AssetExecutionContext, warehouse) -> None:
         if last is not None and last.run_id != context.run_id:
             # no: another refresh held it when the run started, and finished meanwhile
             raise dg.Failure(
-                description=refresh_lock.busy_message(warehouse, last).replace(" is running", " was running when this run started")
+                description=refresh_lock.busy_message(warehouse, last).replace(
+                    " is running", " was running when this run started"
+                )
                 + "; launch the run again",
                 allow_retries=False,
             )

@@ -73,7 +73,9 @@ def scan_inbox(inbox: Path, cursor: InboxCursor) -> list[inbox_mod.InboxFile]:
     return found
 
 
-def evaluate_inbox(inbox: Path, warehouse: Path, cursor: InboxCursor, bounds: Bounds) -> tuple[dg.RunRequest | None, str]:
+def evaluate_inbox(
+    inbox: Path, warehouse: Path, cursor: InboxCursor, bounds: Bounds
+) -> tuple[dg.RunRequest | None, str]:
     """The run request for what the inbox holds that neither the warehouse nor an earlier request
     covers (None when nothing), and a one-line reason. Updates `cursor` in place."""
     files = scan_inbox(inbox, cursor)
@@ -92,7 +94,9 @@ def evaluate_inbox(inbox: Path, warehouse: Path, cursor: InboxCursor, bounds: Bo
     keys = planning.run_keys(pending, bounds)
     for n in pending:
         cursor.requested[n.file.relative] = n.file.sha256
-    run_key = hashlib.sha256("\n".join(sorted(f"{n.file.relative}:{n.file.sha256}" for n in pending)).encode()).hexdigest()
+    run_key = hashlib.sha256(
+        "\n".join(sorted(f"{n.file.relative}:{n.file.sha256}" for n in pending)).encode()
+    ).hexdigest()
     tags = {**range_tags(keys), "backlinks/files": str(len(pending))}
     request = dg.RunRequest(run_key=run_key, run_config=refresh_run_config(), tags=tags)
     return request, f"{len(pending)} new or changed files, partitions {keys[0]}..{keys[-1]}"

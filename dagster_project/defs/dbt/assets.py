@@ -47,7 +47,9 @@ def warehouse_models(
     # (the build copy still holds the published state's audit.refreshes: publish appends to it)
     building = wh.ingest_state(paths.building)
     changes = planning.landed_changes(wh.ingest_state(paths.warehouse), building)
-    build = planning.dbt_build(config.full_refresh, building.fingerprint, warehouse_fingerprint(warehouse.load_config()), changes)
+    build = planning.dbt_build(
+        config.full_refresh, building.fingerprint, warehouse_fingerprint(warehouse.load_config()), changes
+    )
     if not build.run:
         # a rejected file or a copy alone: recorded and published, the models untouched
         context.log.info(f"dbt build skipped: {build.reason}")
@@ -64,16 +66,15 @@ def warehouse_models(
     full = build.full_refresh
     vars = planning.dbt_window(window.start, window.end, current_bounds(), changes.dates)
     context.log.info(
-        f"dbt build over snapshot dates {vars['min_date']}..{vars['max_date']}" + (f" (full refresh: {build.reason})" if full else "")
+        f"dbt build over snapshot dates {vars['min_date']}..{vars['max_date']}"
+        + (f" (full refresh: {build.reason})" if full else "")
     )
     # raise_on_error=False: a failing data test must surface as a failed asset check (and a
     # non-zero CLI exit), not as a crashed step that hides which tests failed. One target folder
     # per warehouse (artifacts and dbt.log of its last run), not one more per run under dbt/target.
     parse_ahead.finish(paths.dbt_target)  # a first build's parse, run while files landed
     with environment(window_env(vars)):
-        invocation = dbt.cli(
-            dbt_build_args(full), context=context, raise_on_error=False, target_path=paths.dbt_target
-        )
+        invocation = dbt.cli(dbt_build_args(full), context=context, raise_on_error=False, target_path=paths.dbt_target)
     # invocation.stream() is this loop over dbt's raw log events; unrolled, so the CLI also hears
     # when a node starts and how many the build has (dbt's own count), for its progress bar
     for raw in invocation.stream_raw_events():

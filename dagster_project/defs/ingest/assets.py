@@ -26,7 +26,8 @@ from dagster_project.quality import worker
 RAW_KEYS = [dg.AssetKey(["raw", kind]) for kind in schema.KINDS]
 AUDIT_KEYS = [dg.AssetKey(["audit", "ingest_files"]), dg.AssetKey(["audit", "quarantine"])]
 CONFIG_KEYS = [
-    dg.AssetKey(["config", name]) for name in ("sites", "brand_terms", "keywords", "topics", "disavow_never", "thresholds")
+    dg.AssetKey(["config", name])
+    for name in ("sites", "brand_terms", "keywords", "topics", "disavow_never", "thresholds")
 ]
 
 _DESCRIPTIONS = {
@@ -78,9 +79,7 @@ def landing_note(counts: dict, folder: Path, start: str, end: str, archive: bool
     partitions_def=snapshot_partitions,
     backfill_policy=SINGLE_RUN,
 )
-def landed_exports(
-    context: dg.AssetExecutionContext, config: LandingConfig, warehouse: WarehouseResource, dbt: DbtCli
-):
+def landed_exports(context: dg.AssetExecutionContext, config: LandingConfig, warehouse: WarehouseResource, dbt: DbtCli):
     """Recognise, parse, normalise and land the new files of the run's snapshot dates (idempotent by sha256)."""
     paths = warehouse.paths
     check_landing(context, paths.warehouse)  # before anything touches the build copy
@@ -91,7 +90,9 @@ def landed_exports(
     bounds = current_bounds()
     if context.job_def.executor_def.name in parse_ahead.IN_PROCESS_EXECUTORS:  # the dbt step can wait for it
         if parse_ahead.start(dbt, paths.dbt_target, window_env(planning.window_vars(start, end, bounds))):
-            context.log.info(f"dbt parse started alongside landing (a first build of this warehouse): {paths.dbt_target}")
+            context.log.info(
+                f"dbt parse started alongside landing (a first build of this warehouse): {paths.dbt_target}"
+            )
         worker.start()  # GX imports on the other core while the files land (quality/worker.py)
     settings = warehouse.load_config()
     try:

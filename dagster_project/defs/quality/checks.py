@@ -51,7 +51,9 @@ def _batch_check(kind: str) -> dg.AssetChecksDefinition:
         paths = warehouse.paths
         path, building = batch.source(paths)
         if path is None or not building:
-            return dg.AssetCheckResult(passed=True, metadata={"reason": "no refresh in progress: nothing new to validate"})
+            return dg.AssetCheckResult(
+                passed=True, metadata={"reason": "no refresh in progress: nothing new to validate"}
+            )
         published = wh.ingest_state(paths.warehouse).pairs
         with wh.connect(path, read_only=True) as con:
             files = batch.files(con, kind, published)
@@ -72,7 +74,12 @@ def _drift(counts, limit: float) -> dg.AssetCheckResult:
         check_name="snapshot_drift",
         passed=not lines,
         severity=dg.AssetCheckSeverity.WARN,
-        metadata={"reason": reason or "no drift", "drifts": lines, "drift_max_change": limit, "snapshots": counts.height},
+        metadata={
+            "reason": reason or "no drift",
+            "drifts": lines,
+            "drift_max_change": limit,
+            "snapshots": counts.height,
+        },
     )
 
 
@@ -125,6 +132,4 @@ def snapshot_checks(context: dg.AssetCheckExecutionContext, warehouse: Warehouse
     yield _freshness(counts, config.site_domains, config.thresholds.freshness_max_age_days)
 
 
-defs = dg.Definitions(
-    asset_checks=[*(_batch_check(kind) for kind in schema.KINDS), snapshot_checks]
-)
+defs = dg.Definitions(asset_checks=[*(_batch_check(kind) for kind in schema.KINDS), snapshot_checks])

@@ -48,10 +48,10 @@ final as (
         on
             losses.link_id = others.link_id
             and losses.source_tool <> others.source_tool
-            and others.last_live_snapshot_date >= losses.lost_at
+            and losses.lost_at <= others.last_live_snapshot_date
     inner join links
         on losses.link_id = links.link_id
-    where others.link_id in (select losses.link_id from losses)
+    where others.link_id in (select lost_links.link_id from losses as lost_links)
 )
 
 select * from final

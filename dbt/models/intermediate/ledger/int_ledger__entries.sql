@@ -14,7 +14,7 @@ ranked as (
         *,
         row_number() over (
             partition by site_domain, source_url_key, target_url_key
-            order by snapshot_date desc, file_sha256, row_number
+            order by snapshot_date desc, file_sha256 asc, row_number asc
         ) as entry_rank,
         count(*) over (partition by site_domain, source_url_key, target_url_key) as ledger_rows
     from ledger

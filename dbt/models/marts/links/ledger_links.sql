@@ -102,7 +102,9 @@ final as (
         matched.sources as seen_by,
         -- numerics
         cast(entries.cost as {{ type_double() }}) as cost,
-        cast({{ dbt.datediff('entries.placed_on', 'matched.first_seen', 'day') }} as integer) as days_to_discovery,
+        cast(
+            {{ dbt.datediff('entries.placed_on', 'matched.first_seen', 'day') }} as integer
+        ) as days_to_discovery,
         -- timestamps
         entries.placed_on,
         matched.first_seen,

@@ -50,7 +50,12 @@ reason_texts as (
         max(vendor_lost_reason) as vendor_lost_reason
     from {{ ref('stg_raw__backlinks') }}
     where vendor_lost_reason is not null and target_url is not null
-    group by 1, 2, 3, 4, 5
+    group by
+        site_domain,
+        {{ url_identity('source_url') }},
+        {{ url_identity('target_url') }},
+        source_tool,
+        snapshot_date
 ),
 
 -- the tools that consider the link lost (their latest state), alphabetically
