@@ -34,7 +34,15 @@ def emit(event: str, **data) -> None:
 # node, and the events that report a node's result. Each carries the node's index and the number
 # of nodes in the invocation (LogTestResult calls it num_models).
 _DBT_START = "LogStartLine"
-_DBT_RESULTS = {"LogModelResult", "LogSeedResult", "LogSnapshotResult", "LogTestResult", "SkippingDetails"}
+# LogNodeNoOpResult: an exposure (a documented consumer) is a node of the build that runs nothing
+_DBT_RESULTS = {
+    "LogModelResult",
+    "LogSeedResult",
+    "LogSnapshotResult",
+    "LogTestResult",
+    "SkippingDetails",
+    "LogNodeNoOpResult",
+}
 
 
 def dbt_node_event(raw: Mapping[str, Any]) -> dict | None:
@@ -66,7 +74,10 @@ def dbt_node_event(raw: Mapping[str, Any]) -> dict | None:
             "total": total,
             "status": None,
         }
-    status = (
-        "skipped" if name == "SkippingDetails" else str(data.get("status") or node.get("node_status") or "").lower()
-    )
+    if name == "SkippingDetails":
+        status = "skipped"
+    elif name == "LogNodeNoOpResult":
+        status = "no-op"
+    else:
+        status = str(data.get("status") or node.get("node_status") or "").lower()
     return {"phase": "done", "name": label, "kind": kind, "index": data.get("index"), "total": total, "status": status}

@@ -76,7 +76,7 @@ class BuildProgress:
     def __init__(self, console: Console, live: bool, clock: Callable[[], float] = time.monotonic) -> None:
         self.console, self.live, self.clock = console, live, clock
         self.total = self.done = 0
-        self.built = self.tests = self.failed = self.skipped = 0
+        self.built = self.tests = self.failed = self.skipped = self.noop = 0
         self.running: dict[str, None] = {}  # started and not done, latest last
         self.latest = ""
         self.started_at: float | None = None
@@ -108,6 +108,8 @@ class BuildProgress:
             status = data.get("status") or ""
             if status == "skipped":
                 self.skipped += 1
+            elif status == "no-op":  # an exposure: documented, nothing to run
+                self.noop += 1
             elif data.get("kind") == "test":
                 self.tests += 1
             else:
@@ -146,7 +148,7 @@ class BuildProgress:
         )
         self.console.print(
             f"  dbt {self.done:,}/{self.total:,} nodes in {seconds:.1f} s: {self.built:,} models built, "
-            f"{self.tests:,} tests run{extra}"
+            f"{self.tests:,} tests run" + (f", {self.noop:,} exposures" if self.noop else "") + extra
         )
 
 

@@ -114,6 +114,37 @@ def test_dbt_log_events_become_node_progress_events():
     assert progress.dbt_node_event(unit) is None  # a refresh excludes unit tests
 
 
+
+# An exposure (a documented consumer of marts, dbt/models/exposures.yml) is a node of the build
+# that runs nothing: dbt counts it in its total and reports it with LogNodeNoOpResult.
+EXPOSURE_DONE = {
+    "info": {"name": "LogNodeNoOpResult", "msg": "158 of 158 NO-OP exposure html_report"},
+    "data": {
+        "description": "exposure html_report",
+        "index": 158,
+        "total": 158,
+        "node_info": {
+            "node_name": "html_report",
+            "resource_type": "exposure",
+            "unique_id": "exposure.backlink_warehouse.html_report",
+            "node_status": "no-op",
+        },
+    },
+}
+
+
+def test_an_exposure_counts_as_done_so_the_build_reaches_its_total():
+    event = progress.dbt_node_event(EXPOSURE_DONE)
+    assert (event["phase"], event["kind"], event["status"], event["total"]) == ("done", "exposure", "no-op", 158)
+    console, buffer = plain_console()
+    build = output.BuildProgress(console, live=False, clock=Clock())
+    build(progress.dbt_node_event(START) | {"total": 2})
+    build(progress.dbt_node_event(MODEL_DONE) | {"total": 2})
+    build(event | {"total": 2})
+    build.finish()
+    assert buffer.getvalue().splitlines()[-1].startswith("  dbt 2/2 nodes in 0.0 s: 1 models built, 0 tests run, 1 exposures")
+
+
 def synthetic_build(models: int, tests: int, failed: int = 0) -> list[dict]:
     """A dbt build's node events in dbt's order: each node starts, then is done."""
     events = []
