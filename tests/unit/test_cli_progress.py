@@ -114,7 +114,6 @@ def test_dbt_log_events_become_node_progress_events():
     assert progress.dbt_node_event(unit) is None  # a refresh excludes unit tests
 
 
-
 # An exposure (a documented consumer of marts, dbt/models/exposures.yml) is a node of the build
 # that runs nothing: dbt counts it in its total and reports it with LogNodeNoOpResult.
 EXPOSURE_DONE = {
@@ -142,7 +141,11 @@ def test_an_exposure_counts_as_done_so_the_build_reaches_its_total():
     build(progress.dbt_node_event(MODEL_DONE) | {"total": 2})
     build(event | {"total": 2})
     build.finish()
-    assert buffer.getvalue().splitlines()[-1].startswith("  dbt 2/2 nodes in 0.0 s: 1 models built, 0 tests run, 1 exposures")
+    assert (
+        buffer.getvalue()
+        .splitlines()[-1]
+        .startswith("  dbt 2/2 nodes in 0.0 s: 1 models built, 0 tests run, 1 exposures")
+    )
 
 
 def synthetic_build(models: int, tests: int, failed: int = 0) -> list[dict]:
