@@ -43,19 +43,28 @@ def relative_name(path: Path, inbox: Path) -> str:
     return os.fsencode(relative).decode("utf-8", errors="backslashreplace")
 
 
+def files(inbox: Path) -> list[Path]:
+    """Every regular file under the inbox, hidden files and folders skipped, in a stable order:
+    the one rule of what the inbox holds (the scan, the location's banner and the partitions'
+    start all list it this way)."""
+    inbox = Path(inbox)
+    if not inbox.is_dir():
+        return []
+    found = []
+    for folder, dirs, names in os.walk(inbox):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        found += [path for name in names if not name.startswith(".") and (path := Path(folder, name)).is_file()]
+    return sorted(found)
+
+
 def scan(inbox: Path, known_hash: Callable[[str, os.stat_result], str | None] | None = None) -> list[InboxFile]:
     """Every regular file under the inbox (hidden files and folders skipped), in a stable order.
 
     `known_hash(name, stat)` may return the sha256 already recorded for a file of that name, size
     and mtime (the sensor's cursor), so an unchanged file is not read again."""
     inbox = Path(inbox)
-    if not inbox.is_dir():
-        return []
     found = []
-    for path in sorted(inbox.rglob("*")):
-        relative = path.relative_to(inbox)
-        if any(part.startswith(".") for part in relative.parts) or not path.is_file():
-            continue
+    for path in files(inbox):
         name, stat = relative_name(path, inbox), path.stat()
         key = (str(path), stat.st_size, stat.st_mtime_ns)
         sha = (known_hash(name, stat) if known_hash else None) or _HASHES.get(key) or _hash(path)

@@ -87,13 +87,9 @@ def unsynced_sqlite() -> None:
 
 def count_files(inbox: Path) -> int | None:
     """Files under the inbox as the inbox scan sees them (hidden ones skipped); None: no folder."""
-    if not inbox.is_dir():
-        return None
-    count = 0
-    for _, dirs, files in os.walk(inbox):
-        dirs[:] = [d for d in dirs if not d.startswith(".")]
-        count += sum(1 for name in files if not name.startswith("."))
-    return count
+    from dagster_project import inbox as inbox_mod
+
+    return len(inbox_mod.files(inbox)) if inbox.is_dir() else None
 
 
 def location_banner(paths: settings.Paths, env_home: str | None, inbox_files: int | None) -> list[str]:

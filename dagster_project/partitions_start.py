@@ -58,19 +58,11 @@ def warehouse_earliest(warehouse: Path) -> dt.date | None:
 def inbox_dates(inbox: Path) -> list[dt.date]:
     """The dates in the names of the inbox's files (hidden files and folders skipped, as the
     inbox scan does); a name without one says nothing here."""
+    from dagster_project.inbox import files, relative_name
     from dagster_project.planning import date_from_name
 
-    inbox = Path(inbox)
-    found = []
-    for folder, dirs, files in os.walk(inbox):
-        dirs[:] = [d for d in dirs if not d.startswith(".")]
-        for name in files:
-            if name.startswith("."):
-                continue
-            day = date_from_name(Path(folder, name).relative_to(inbox).as_posix())
-            if day is not None:
-                found.append(day)
-    return found
+    days = (date_from_name(relative_name(path, Path(inbox))) for path in files(inbox))
+    return [day for day in days if day is not None]
 
 
 def resolve_start() -> str:
