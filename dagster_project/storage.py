@@ -96,10 +96,10 @@ def lock_holder(message: str) -> str | None:
     return f"{Path(match['program']).name} (PID {match['pid']})"
 
 
-def busy_message(path: str | Path, holder: str) -> str:
+def busy_message(path: str | Path, holder: str, retry: str = "refresh again") -> str:
     return (
         f"{path} is open read-write in another process ({holder}): close that connection, or open the"
-        " warehouse read-only (duckdb -readonly, read_only=True, access_mode=READ_ONLY), then refresh again"
+        f" warehouse read-only (duckdb -readonly, read_only=True, access_mode=READ_ONLY), then {retry}"
     )
 
 

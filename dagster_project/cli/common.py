@@ -109,6 +109,26 @@ def require_warehouse(warehouse: Path) -> None:
 
 
 @contextlib.contextmanager
+def reading(warehouse: Path):
+    """For the commands that only read the published warehouse (summary, export, report, disavow):
+    no file → exit 2; a DuckDB error inside the block → one line and exit 3 when another process
+    holds the file read-write (its lock refuses even read-only opens), else exit 1. Never a traceback."""
+    import duckdb
+
+    from dagster_project import storage
+
+    require_warehouse(warehouse)
+    try:
+        yield
+    except duckdb.Error as exc:
+        holder = storage.lock_holder(str(exc))
+        if holder is not None:
+            fail(storage.busy_message(warehouse, holder, retry="run the command again"), EXIT_BUSY)
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        fail(f"cannot read {warehouse}: {reason}", EXIT_PROBLEMS)
+
+
+@contextlib.contextmanager
 def writer_lock(paths: settings.Paths, command: str, wait: bool):
     """Hold the warehouse's refresh lock for the block (yields True if it waited for it); when
     another refresh holds it, exit 3 with one line naming it, or with `wait` say so and wait."""

@@ -36,8 +36,8 @@ def command(config_path, warehouse_path, out_path, previous_path) -> None:
         except (OSError, UnicodeDecodeError) as exc:
             common.fail(f"cannot read the previous disavow file {previous_path}: {exc}")
 
-    common.require_warehouse(paths.warehouse)
-    rows = candidates(paths.warehouse, config.site.domain)
+    with common.reading(paths.warehouse):
+        rows = candidates(paths.warehouse, config.site.domain)
     if rows is None:
         common.fail(f"{paths.warehouse} has no marts.disavow_candidates yet: run `backlinks refresh` first")
     try:

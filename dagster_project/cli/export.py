@@ -25,10 +25,11 @@ def command(config_path, warehouse_path, fmt, out_dir, tables) -> None:
     could not be written in that format (the others are), 2 on bad usage."""
     paths = common.resolve(config_path, None, warehouse_path)
     target = Path(out_dir).expanduser().resolve() if out_dir else paths.warehouse.parent / "exports"
-    try:
-        written, notes, errors = export_tables(paths.warehouse, target, fmt, tables)
-    except ExportUsageError as exc:
-        common.fail(str(exc))
+    with common.reading(paths.warehouse):
+        try:
+            written, notes, errors = export_tables(paths.warehouse, target, fmt, tables)
+        except ExportUsageError as exc:
+            common.fail(str(exc))
     for item in written:
         click.echo(f"marts.{item.table} → {item.path} ({item.rows:,} rows)")
     for note in notes:

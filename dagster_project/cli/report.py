@@ -22,8 +22,9 @@ def command(config_path, warehouse_path, out_path) -> None:
     out = Path(out_path).expanduser().resolve() if out_path else paths.warehouse.parent / "report.html"
     if out.is_dir():
         common.fail(f"--out {out} is a folder; name the HTML file")
-    try:
-        written = build_report(paths.warehouse, out)
-    except LookupError as exc:
-        common.fail(str(exc))
+    with common.reading(paths.warehouse):
+        try:
+            written = build_report(paths.warehouse, out)
+        except LookupError as exc:
+            common.fail(str(exc))
     click.echo(f"Report written to {written} ({written.stat().st_size / 1e6:.1f} MB); open it in any browser, offline.")

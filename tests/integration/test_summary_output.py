@@ -157,7 +157,19 @@ def test_backlinks_summary_prints_the_published_warehouse(sample_refresh, tmp_pa
     assert missing.returncode == 2 and "no warehouse at" in missing.stderr and "Traceback" not in missing.stderr
 
 
-def test_backlinks_summary_while_a_client_holds_the_warehouse_read_write_is_one_line_exit_3(sample_refresh, tmp_path):
+READING_COMMANDS = [
+    ("summary",),
+    ("export", "--out", "{tmp}/exports"),
+    ("report", "--out", "{tmp}/r.html"),
+    ("disavow",),
+]
+
+
+def test_every_reading_command_while_a_client_holds_the_warehouse_read_write_is_one_line_exit_3(
+    sample_refresh, tmp_path
+):
+    """summary, export, report and disavow share one rule (cli.common.reading): a read-write
+    holder is named in one line, exit 3, nothing written; once it lets go the command works."""
     held = tmp_path / "held.duckdb"
     shutil.copy(sample_refresh.warehouse, held)
     client = subprocess.Popen(
@@ -171,12 +183,16 @@ def test_backlinks_summary_while_a_client_holds_the_warehouse_read_write_is_one_
         stdout=subprocess.PIPE,
         text=True,
     )
+    commands = [[arg.format(tmp=tmp_path) for arg in command] for command in READING_COMMANDS]
     try:
         assert client.stdout.readline().strip() == "open"
-        proc = run_cli("summary", "--warehouse", str(held))
+        refused = [run_cli(*command, "--warehouse", str(held)) for command in commands]
     finally:
         client.communicate("", timeout=60)
-    assert proc.returncode == 3, proc.stdout + proc.stderr
-    assert len(proc.stderr.splitlines()) == 1 and "held read-write by another process" in proc.stderr
-    assert "Traceback" not in proc.stderr
+    for command, proc in zip(commands, refused, strict=True):
+        assert proc.returncode == 3, (command, proc.stdout + proc.stderr)
+        (line,) = proc.stderr.splitlines()
+        assert line.startswith(f"error: {held} is open read-write in another process (python"), (command, line)
+        assert line.endswith("then run the command again"), line
+    assert not (tmp_path / "exports").exists() and not (tmp_path / "r.html").exists()
     assert run_cli("summary", "--warehouse", str(held)).returncode == 0  # once it lets go
