@@ -88,3 +88,76 @@ def test_dagster_dev_on_the_same_paths_sees_the_same_partitions_and_says_where_i
         f"warehouse {sample_refresh.warehouse}"
     ) in proc.stderr
     assert f"runs are recorded in DAGSTER_HOME={home}, as `backlinks` records them" in proc.stderr
+
+
+def _graphql(port: int, query: str) -> dict:
+    import json
+    import urllib.request
+
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}/graphql",
+        data=json.dumps({"query": query}).encode(),
+        headers={"content-type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return json.load(response)["data"]
+
+
+def test_backlinks_ui_serves_the_cli_runs_on_the_same_paths(sample_refresh):
+    """`backlinks ui` with the refresh's flags and no DAGSTER_HOME: the real `dagster dev` answers
+    with the CLI's run and a code location that loaded, reading the same inbox."""
+    import signal
+    import socket
+    import time
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if k not in ("DAGSTER_HOME", "BACKLINKS_AUTOMATION")}
+    flags = ["--config", str(sample_refresh.config), "--inbox", str(sample_refresh.inbox)]
+    flags += ["--warehouse", str(sample_refresh.warehouse), "--port", str(port)]
+    ui = subprocess.Popen(
+        [sys.executable, "-m", "dagster_project.cli", "ui", *flags],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        start_new_session=True,  # dagster dev's webserver, daemon and code server: one group to stop
+    )
+    try:
+        first = ui.stdout.readline()
+        assert first.startswith(f"Dagster UI on http://127.0.0.1:{port} — warehouse {sample_refresh.warehouse}")
+        assert f"runs in {sample_refresh.warehouse.parent / HOME_NAME}" in first
+        deadline, data = time.monotonic() + 240, None
+        query = (
+            "{ runsOrError { ... on Runs { results { status tags { key value } } } }"
+            " workspaceOrError { ... on Workspace { locationEntries { name"
+            " locationOrLoadError { __typename } } } } }"
+        )
+        while time.monotonic() < deadline and ui.poll() is None:
+            try:
+                data = _graphql(port, query)
+                entries = data["workspaceOrError"]["locationEntries"]
+                if entries and entries[0]["locationOrLoadError"]:
+                    break
+            except OSError:
+                pass
+            time.sleep(2)
+        assert data is not None, "dagster dev did not answer"
+        (entry,) = data["workspaceOrError"]["locationEntries"]
+        assert entry["name"] == "backlink_warehouse"
+        assert entry["locationOrLoadError"]["__typename"] == "RepositoryLocation"
+        cli_runs = [
+            run
+            for run in data["runsOrError"]["results"]
+            if {"key": "backlinks/cli", "value": "backlinks refresh"} in run["tags"]
+        ]
+        assert cli_runs and all(run["status"] == "SUCCESS" for run in cli_runs)
+    finally:
+        os.killpg(ui.pid, signal.SIGTERM)
+        try:
+            ui.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(ui.pid, signal.SIGKILL)
+            ui.wait()
