@@ -85,6 +85,7 @@ SAMPLE_REFRESH_MODULES = frozenset(
         "test_atomic_refresh",
         "test_bi_clients",
         "test_bi_recipes",
+        "test_bi_tools",
         "test_dagster_instance",
         "test_dbt_docs",
         "test_crash_safety",
