@@ -28,6 +28,7 @@ import ipaddress
 
 import polars as pl
 
+from dagster_project.formats._columns import url_text
 from dagster_project.formats.base import REASON_COLUMN, TableFormat
 from dagster_project.formats.text import has_any, pick, select_canonical
 from dagster_project.normalise import values as v
@@ -113,7 +114,7 @@ def ahrefs_to_canonical(frame: pl.DataFrame) -> pl.DataFrame:
     return _map(
         frame,
         {
-            "referring_domain": (v.to_text(pick(c, *_DOMAIN)), ()),
+            "referring_domain": (url_text(pick(c, *_DOMAIN)), ()),
             "source_ip": (_ip(v.to_text(pick(c, *_IP))), _IP),
             "domain_rating": _number(c, "dr", "domain rating"),
             "is_spam": (v.to_bool(pick(c, "is spam")), ()),
@@ -134,7 +135,7 @@ def semrush_to_canonical(frame: pl.DataFrame) -> pl.DataFrame:
     return _map(
         frame,
         {
-            "referring_domain": (v.to_text(pick(c, *_DOMAIN)), ()),
+            "referring_domain": (url_text(pick(c, *_DOMAIN)), ()),
             "source_ip": (_ip(v.to_text(pick(c, *_IP))), _IP),
             "country": (v.to_text(pick(c, "country")), ()),
             "ascore": _number(c, "domain ascore"),
