@@ -131,7 +131,8 @@ def _normalise_urls(parsed: ParsedExport) -> pl.DataFrame:
         )
         lf = lf.join(table.lazy(), on=host_col, how="left", maintain_order="left")
         invalid = pl.col(host_col).is_not_null() & pl.col(canonical_col).is_null()
-        reasons.append(pl.when(invalid).then(pl.format(f"{host_col}: invalid host '{{}}'", pl.col(host_col))))
+        shown = pl.col(host_col).str.slice(0, rules.SHOWN_CHARS)  # a hostile cell may be megabytes long
+        reasons.append(pl.when(invalid).then(pl.format(f"{host_col}: invalid host '{{}}'", shown)))
     if REASON_COLUMN in present:  # what the format itself found wrong comes first
         reasons.insert(0, pl.col(REASON_COLUMN))
     for columns in per_value:

@@ -107,10 +107,11 @@ def test_a_bad_ip_or_number_is_quarantined_naming_column_value_and_row(config):
         ["130", "outofrange.org", "1", "185.212.47.12", "France", "2025-01-01", "2026-09-30"],
         ["30", "co.uk", "1", "185.212.47.13", "France", "2025-01-01", "2026-09-30"],
         ["30", "-", "1", "185.212.47.14", "France", "2025-01-01", "2026-09-30"],
+        ["30", "bad host.org", "1", "185.212.47.15", "France", "2025-01-01", "2026-09-30"],
     )
     landed = land_bytes(SEMRUSH_NAME, data, config)
     audit = landed.audit
-    assert (audit["rows_read"], audit["rows_loaded"], audit["rows_quarantined"]) == (7, 1, 6)
+    assert (audit["rows_read"], audit["rows_loaded"], audit["rows_quarantined"]) == (8, 1, 7)
     assert audit["rows_read"] == audit["rows_loaded"] + audit["rows_quarantined"]
     reasons = dict(landed.quarantine.select("row_number", "reason").rows())
     assert reasons == {
@@ -120,6 +121,7 @@ def test_a_bad_ip_or_number_is_quarantined_naming_column_value_and_row(config):
         5: "ascore 130.0 outside 0–100",
         6: "source_domain has no registrable domain (its host is a public suffix): 'co.uk'",
         7: "referring_domain missing",
+        8: "referring_domain: invalid host 'bad host.org'",
     }
     # each quarantined row keeps its original line
     raw = dict(landed.quarantine.select("row_number", "raw").rows())
