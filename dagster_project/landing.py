@@ -19,9 +19,10 @@ import polars as pl
 
 from dagster_project import schema
 from dagster_project.config import Config
-from dagster_project.formats.base import ParsedExport, UnrecognisedExport
+from dagster_project.formats.base import REASON_COLUMN, ParsedExport, UnrecognisedExport
 from dagster_project.formats.registry import parse_export
 from dagster_project.inbox import InboxFile, relative_name
+from dagster_project.normalise.hosts import host_table
 from dagster_project.normalise.urls import normalise_distinct_urls, normalise_url_columns
 from dagster_project.planning import snapshot_date
 from dagster_project.quality import rules
@@ -29,7 +30,13 @@ from dagster_project.quality import rules
 log = logging.getLogger(__name__)
 
 # The URL column a row cannot live without, per kind.
-REQUIRED_URL = {"backlinks": "source_url", "mentions": "mention_url", "rankings": None, "ledger": "source_url"}
+REQUIRED_URL = {
+    "backlinks": "source_url",
+    "mentions": "mention_url",
+    "rankings": None,
+    "ledger": "source_url",
+    "referring_domains": None,  # a domain, no URL: its source_domain is required (quality/rules.py)
+}
 # ...and the other URL columns it cannot live without (a ledger entry is a page and its target)
 REQUIRED_TOO = {"ledger": ("target_url",)}
 # A ranking row must say what ranked: a keyword, a page or (GSC Dates.csv) a day.
@@ -115,6 +122,19 @@ def _normalise_urls(parsed: ParsedExport) -> pl.DataFrame:
         (per_value if _repeats(parsed.rows.get_column(url_col)) else per_row).append(columns)
         reasons.append(pl.when(pl.col(columns[3]).is_not_null()).then(pl.lit(f"{url_col}: ") + pl.col(columns[3])))
     lf = normalise_url_columns(lf, per_row)
+    for host_col, canonical_col, domain_col in schema.DERIVED_FROM_HOST.get(parsed.kind, ()):
+        if host_col not in present:
+            continue
+        # each distinct host once (hosts.host_table), joined back
+        table = host_table(parsed.rows.get_column(host_col)).rename(
+            {"raw_host": host_col, "host": canonical_col, "domain": domain_col}
+        )
+        lf = lf.join(table.lazy(), on=host_col, how="left", maintain_order="left")
+        invalid = pl.col(host_col).is_not_null() & pl.col(canonical_col).is_null()
+        shown = pl.col(host_col).str.slice(0, rules.SHOWN_CHARS)  # a hostile cell may be megabytes long
+        reasons.append(pl.when(invalid).then(pl.format(f"{host_col}: invalid host '{{}}'", shown)))
+    if REASON_COLUMN in present:  # what the format itself found wrong comes first
+        reasons.insert(0, pl.col(REASON_COLUMN))
     for columns in per_value:
         url_col, canonical = columns[0], f"{columns[0]}__canonical"
         table = normalise_distinct_urls(parsed.rows.get_column(url_col), columns)

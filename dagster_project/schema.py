@@ -106,11 +106,34 @@ LEDGER: dict[str, pl.DataType] = {
     "cost": pl.Float64(),  # in the ledger's own currency (symbols and codes dropped)
 }
 
+# One referring domain as a tool's referring-domains export lists it for a site on one snapshot
+# (formats/referring_domains.py): per-domain vendor figures and the IP, not links.
+REFERRING_DOMAIN: dict[str, pl.DataType] = {
+    "site_hint": pl.String(),  # the property the file belongs to (its folder, else site.domain)
+    "referring_domain": pl.String(),  # the `Domain` cell as exported (a host: www., subdomains, IDN)
+    "source_host": pl.String(),  # its canonical host (normalise/hosts.py), derived by landing
+    "source_domain": pl.String(),  # its registrable domain, derived by landing
+    "source_ip": pl.String(),  # IPv4 dotted quad or compressed IPv6, as the vendor resolved the domain
+    "country": pl.String(),  # the IP's country (Semrush)
+    "domain_rating": pl.Float64(),  # Ahrefs DR 0-100
+    "ascore": pl.Float64(),  # Semrush Domain Authority Score 0-100
+    "is_spam": pl.Boolean(),  # Ahrefs "Is spam"
+    "domain_traffic": pl.Float64(),  # Ahrefs "Traffic" of the referring domain
+    "links_to_target": pl.Int64(),  # the domain's links to the site (Ahrefs Links to target, Semrush Backlinks)
+    "dofollow_links": pl.Int64(),
+    "new_links": pl.Int64(),
+    "lost_links": pl.Int64(),
+    "vendor_first_seen": pl.Date(),
+    "vendor_last_seen": pl.Date(),
+    "vendor_lost_at": pl.Date(),  # Ahrefs "Lost": the day the domain's last link was lost
+}
+
 KINDS: dict[str, dict[str, pl.DataType]] = {
     "backlinks": BACKLINK,
     "mentions": MENTION,
     "rankings": RANKING,
     "ledger": LEDGER,
+    "referring_domains": REFERRING_DOMAIN,
 }
 
 # Columns a format must NOT fill: the landing step computes them from the *_url columns.
@@ -120,6 +143,11 @@ DERIVED_HOST_COLUMNS: dict[str, list[tuple[str, str, str]]] = {
     "mentions": [("mention_url", "mention_host", "mention_domain")],
     "rankings": [("url", "url_host", "url_domain")],
     "ledger": [("source_url", "source_host", "source_domain"), ("target_url", "target_host", "target_domain")],
+    "referring_domains": [],
+}
+# ...and from bare host columns (no URL): kind -> [(host column, canonical host column, domain column)]
+DERIVED_FROM_HOST: dict[str, list[tuple[str, str, str]]] = {
+    "referring_domains": [("referring_domain", "source_host", "source_domain")],
 }
 
 QUARANTINE: dict[str, pl.DataType] = {

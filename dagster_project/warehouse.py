@@ -35,7 +35,7 @@ create table if not exists audit.ingest_files (
     file_name varchar not null,          -- path relative to the inbox
     sha256 varchar not null,
     detected_format varchar,
-    kind varchar,                        -- backlinks / mentions / rankings / ledger
+    kind varchar,                        -- backlinks / mentions / rankings / ledger / referring_domains
     source_tool varchar,
     site_domain varchar,                 -- the site most of the file's rows belong to
     snapshot_date date,

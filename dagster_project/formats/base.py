@@ -16,6 +16,11 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
+# A String column `to_canonical` may add: why the row is unusable (null = usable). Landing
+# quarantines such rows with this reason; for values a format can tell are wrong but that would
+# otherwise parse to a silent null (formats/referring_domains.py).
+REASON_COLUMN = "_format_reason"
+
 
 class UnrecognisedExport(ValueError):
     """The file is not a supported export (or is empty/unreadable as a whole): reject it with this message."""
@@ -24,7 +29,7 @@ class UnrecognisedExport(ValueError):
 @dataclass(frozen=True)
 class TableFormat:
     name: str  # e.g. "ahrefs_backlinks"; stored as audit.ingest_files.detected_format
-    kind: str  # "backlinks" | "mentions" | "rankings" | "ledger"
+    kind: str  # "backlinks" | "mentions" | "rankings" | "ledger" | "referring_domains"
     source_tool: str  # "ahrefs" | "semrush" | ...
     # Given the header names normalised by `text.normalise_header` (lowercase, trimmed, BOM and
     # quotes removed, inner whitespace collapsed), is this our header?

@@ -22,6 +22,7 @@ from dagster_project.formats import (
     majestic,
     mention_com,
     moz,
+    referring_domains,
     semrush,
     semrush_rankings,
     talkwalker,
@@ -32,6 +33,7 @@ from dagster_project.formats.text import read_table
 TABLE_FORMATS: list[TableFormat] = [
     ahrefs.FORMAT,
     *semrush.FORMAT,
+    *referring_domains.FORMAT,  # per-domain rows, never a link: no link-URL column
     majestic.FORMAT,
     moz.FORMAT,
     gsc.FORMAT,

@@ -41,6 +41,8 @@ REL_VALUES = ("follow", "nofollow", "ugc", "sponsored")
 URL_PATTERN = r"^https?://(?:[a-z0-9_.-]+|\[[0-9a-f:.]+\])(?::[0-9]{1,5})?/"
 # dotted lowercase ASCII labels (IDNA punycode), or an IPv6 literal without brackets
 HOST_PATTERN = r"^(?:(?:[a-z0-9_-]{1,63}\.)*[a-z0-9_-]{1,63}|[0-9a-f.]*:[0-9a-f:.]*)$"
+# a dotted-quad IPv4 or a lowercase IPv6 (canonical text, formats/referring_domains.canonical_ip)
+IP_PATTERN = r"^(?:[0-9]{1,3}(?:\.[0-9]{1,3}){3}|[0-9a-f]*:[0-9a-f:.]*)$"
 
 
 def latest_date(today: dt.date) -> dt.date:
@@ -233,6 +235,21 @@ RULES: dict[str, tuple[Rule, ...]] = {
         *_url_rules("target_url", "target_host", "target_domain"),
         InRange("cost", 0),
         InWindow("placed_on"),
+    ),
+    "referring_domains": (
+        Required("referring_domain"),
+        Required("source_host"),
+        Required("source_domain", _NO_DOMAIN, show="referring_domain"),
+        Matches("source_host", HOST_PATTERN, _HOST),
+        Matches("source_domain", HOST_PATTERN, _HOST),
+        Matches("source_ip", IP_PATTERN, "an IPv4 or IPv6 address"),
+        InRange("domain_rating", 0, 100),
+        InRange("ascore", 0, 100),
+        *(InRange(column, 0) for column in ("domain_traffic", "links_to_target", "dofollow_links")),
+        *(InRange(column, 0) for column in ("new_links", "lost_links")),
+        InWindow("vendor_first_seen"),
+        InWindow("vendor_last_seen"),
+        InWindow("vendor_lost_at"),
     ),
 }
 

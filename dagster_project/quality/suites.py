@@ -82,6 +82,7 @@ WARNINGS: dict[str, list[tuple[str, str]]] = {
     "mentions": [],
     "rankings": [("impressions", "clicks")],
     "ledger": [],
+    "referring_domains": [("vendor_last_seen", "vendor_first_seen")],
 }
 
 # Where a failing row is: the file it came from and its row number (the batch query adds file_name).

@@ -22,7 +22,7 @@ The story the marts should show:
 3. Toxic cluster — 20 spam hosts (`cheap-forge-lab745.icu`: spammy TLDs, digits, hyphens), 200–900
    outlinks per page, Moz spam score 60–90, Semrush audit toxicity 70–98, Ahrefs `Is spam`,
    commercial exact-match anchors (`buy chef knife cheap`), all on one /24 (185.212.47.x: only
-   `writers.semrush_refdomains` prints IPs, and that export is not in the inbox yet). 17 arrive in
+   the Semrush referring-domains export prints IPs). 17 arrive in
    the spike week, 3 in September; 4 die in September (lost links).
 4. Uncovered topic — "sharpening" (whetstone, honing, Messer schleifen…): ~30% of each
    competitor's referring domains, ~1 of the site's; the site does not rank for the cluster.
@@ -44,10 +44,12 @@ scheme and title-cases some hosts; Semrush appends utm parameters and spells one
 Inbox layout (file names as the vendors write them):
 - `ahrefs/<domain>-backlinks-subdomains_<date>_<time>.csv` (UTF-16LE TSV; bladeworks.com as the
   UTF-8-BOM comma variant with ISO `…Z` dates; chefsedge.de with decimal-comma UR),
+  `ahrefs/knifecraft.co.uk-refdomains-subdomains_2026-10-01_…csv` (referring domains, UTF-16LE TSV),
   `ahrefs/knifecraft.co.uk-organic-keywords-subdo_…csv` (comparison mode).
 - `semrush/<date>/<domain>-backlinks.csv` — Semrush names carry no date, so the snapshot is the
   folder for humans and the newest `Last seen` in the file (= the snapshot date) for the loader;
   chefsedge.de in August is the legacy 15-column form; `semrush/2026-10-01/knifecraft.co.uk-backlink_audit.csv`;
+  `semrush/<date>/knifecraft.co.uk-backlinks_refdomains.csv` (referring domains with IPs);
   `semrush/<domain>-organic.Positions-<db>-<YYYYMMDD>-<ISO>.csv`;
   `semrush/position_tracking_rankings_overview_knifecraft.co.uk_2026-10-01.csv` (wide).
 - `majestic/<domain>_backlinks_fresh_<date>.csv` (September: one broken row; October: a URL with a space).

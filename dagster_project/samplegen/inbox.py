@@ -78,6 +78,12 @@ def backlink_files(world: World, out: Path) -> list[Path]:
         writers.ahrefs_backlinks(observe(world, "ahrefs", chefsedge, OCT), decimal_comma=True),
         OCT,
     )
+    # the site's referring domains on the last snapshot (DR, spam flag, link counts; no IPs)
+    put(
+        f"ahrefs/{site}-refdomains-subdomains_{OCT}_{_EXPORT_TIMES[2]}.csv",
+        writers.ahrefs_refdomains(observe(world, "ahrefs", site, OCT)),
+        OCT,
+    )
     put(
         f"ahrefs/{sharpstore}-backlinks-subdomains_{OCT}_{_EXPORT_TIMES[5]}.csv",
         writers.ahrefs_backlinks(observe(world, "ahrefs", sharpstore, OCT)),
@@ -85,8 +91,8 @@ def backlink_files(world: World, out: Path) -> list[Path]:
     )
 
     # Semrush: dated folders (the names carry no date); one legacy 15-column competitor export;
-    # the site's Backlink Audit on the last snapshot. (The referring-domains export with IPs,
-    # `writers.semrush_refdomains`, is not in the inbox until the loader reads that format.)
+    # the site's Backlink Audit on the last snapshot; the site's referring domains with their IPs
+    # on every snapshot (the toxic cluster shares one /24).
     for day in V.SNAPSHOTS:
         put(f"semrush/{day}/{site}-backlinks.csv", writers.semrush_backlinks(observe(world, "semrush", site, day)), day)
         for comp in V.COMPETITORS:
@@ -98,6 +104,9 @@ def backlink_files(world: World, out: Path) -> list[Path]:
             )
     live = observe(world, "semrush", site, OCT).filter(~pl.col("lost_link"))
     put(f"semrush/{OCT}/{site}-backlink_audit.csv", writers.semrush_audit(live), OCT)
+    for day in V.SNAPSHOTS:
+        live = observe(world, "semrush", site, day).filter(~pl.col("lost_link"))
+        put(f"semrush/{day}/{site}-backlinks_refdomains.csv", writers.semrush_refdomains(live), day)
 
     # Majestic: the September file has a broken row, the October one a source URL with a space.
     for day in V.SNAPSHOTS:

@@ -188,6 +188,76 @@ def ahrefs_backlinks(
     return ((BOM if header else "") + csv_text(table, header=header)).encode("utf-8")
 
 
+AHREFS_REFDOMAINS_HEADER = (
+    "#",
+    "Domain",
+    "Is spam",
+    "DR",
+    "Dofollow ref. domains",
+    "Dofollow linked domains",
+    "Traffic ",  # the trailing spaces are Ahrefs'
+    "Keywords ",
+    "Links to target",
+    "New links",
+    "Lost links",
+    "Dofollow links",
+    "First seen",
+    "Lost",
+)
+
+
+def ahrefs_refdomains(obs: pl.DataFrame, *, header: bool = True) -> bytes:
+    """Ahrefs referring domains (`<target>-refdomains-subdomains_<date>_<time>.csv`): one row per
+    referring host (`www.` dropped), highest DR first; UTF-16LE+BOM TSV like the backlinks export.
+    No IP column: Ahrefs does not export one."""
+    fmt = "%Y-%m-%d %H:%M:%S"
+    table = (
+        obs.with_columns(pl.col("source_host").str.replace(r"^www\.", "").alias("domain"))
+        .group_by("domain", maintain_order=True)
+        .agg(
+            pl.col("is_spam").any(),
+            pl.col("domain_rating").max(),
+            pl.col("domain_ref_domains").max(),
+            pl.col("linked_domains").max(),
+            pl.col("domain_traffic").max(),
+            pl.col("page_keywords").sum(),
+            pl.len().alias("links"),
+            pl.col("new_link").sum().alias("new_links"),
+            pl.col("lost_link").sum().alias("lost_links"),
+            (~pl.col("nofollow") & ~pl.col("ugc") & ~pl.col("sponsored")).sum().alias("dofollow"),
+            pl.col("first_seen").min(),
+            # the domain is lost when every link of it is: the last of their lost dates
+            pl.when(pl.col("lost_at").is_not_null().all()).then(pl.col("lost_at").max()).alias("lost_at"),
+        )
+        .sort(["domain_rating", "domain"], descending=[True, False])
+        .with_row_index("n", offset=1)
+    )
+    values = [
+        _s("n"),
+        pl.col("domain"),
+        _flag("is_spam"),
+        _s("domain_rating"),
+        _s("domain_ref_domains"),
+        _s("linked_domains"),
+        _s("domain_traffic"),
+        _s("page_keywords"),
+        _s("links"),
+        _s("new_links"),
+        _s("lost_links"),
+        _s("dofollow"),
+        pl.col("first_seen").dt.strftime(fmt),
+        pl.col("lost_at").dt.strftime(fmt),
+    ]
+    text = csv_text(
+        table.select([v.alias(h) for v, h in zip(values, AHREFS_REFDOMAINS_HEADER)]),
+        header=header,
+        sep="\t",
+        eol="\r\n",
+        quote="always",
+    )
+    return ((BOM if header else "") + text).encode("utf-16-le")
+
+
 # --------------------------------------- Semrush (docs/export-formats.md#semrush-backlinks)
 
 SEMRUSH_HEADER = (

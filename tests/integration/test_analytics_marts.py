@@ -102,3 +102,36 @@ def test_authority_is_a_consensus_of_several_tools(q):
         "select count(*), count(authority), count(*) filter (where authority_tools >= 2) from marts.dim_referring_domains"
     )[0]
     assert scored / total > 0.9 and multi / total > 0.5
+
+
+def test_referring_domains_exports_fill_the_subnet_measures(q):
+    # the Semrush referring-domains exports carry the IPs: every snapshot of the site has a /24
+    # distribution, and from September the toxic cluster's shared /24 concentrates it
+    rows = q(
+        "select snapshot_date, subnet_domains, subnets, subnet_entropy from marts.profile_diversity"
+        " where site_domain = ? order by snapshot_date",
+        [SITE],
+    )
+    assert [r[0] for r in rows] == [dt.date(2026, 8, 1), dt.date(2026, 9, 1), dt.date(2026, 10, 1)]
+    assert all(domains > 100 and subnets > 100 and entropy > 4 for _, domains, subnets, entropy in rows)
+    assert all(domains > subnets for _, domains, subnets, _ in rows[1:])  # domains sharing a /24
+    cluster = q(
+        "select category, weight from intermediate.int_profile__domain_weights where site_domain = ?"
+        " and dimension = 'subnet' and snapshot_date = '2026-10-01' and weight > 1",
+        [SITE],
+    )
+    assert [c for c, _ in cluster] == ["185.212.47.0/24"] and cluster[0][1] >= 15
+    # ...which fires the link-network toxicity signal for every domain of it, with its size
+    reasons = q(
+        "select source_domain, toxicity_reasons from marts.dim_referring_domains"
+        " where site_domain = ? and source_subnet = '185.212.47.0/24'",
+        [SITE],
+    )
+    assert len(reasons) >= 15
+    assert all(f"{len(reasons)} referring domains on 185.212.47.0/24 (+20)" in text for _, text in reasons)
+    # a domain no referring-domains export lists keeps what its links say: no IP, no /24
+    unlisted = q(
+        "select count(*), count(source_subnet) from marts.dim_referring_domains where source_domain not in"
+        " (select source_domain from staging.stg_raw__referring_domains)"
+    )[0]
+    assert unlisted[0] > 0 and unlisted[1] == 0

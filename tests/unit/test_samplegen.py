@@ -148,6 +148,25 @@ def test_semrush_refdomains_one_row_per_host_with_ip():
     assert all(re.fullmatch(r"\d+\.\d+\.\d+\.\d+", r[3]) for r in rows[1:])
 
 
+def test_ahrefs_refdomains_utf16_one_row_per_domain_without_ip(inbox):
+    data = _one(inbox, "ahrefs/knifecraft.co.uk-refdomains-subdomains_2026-10-01_*.csv")
+    assert data[:2] == b"\xff\xfe"  # UTF-16LE BOM, the "for Excel" default
+    rows = _rows(data.decode("utf-16-le").lstrip("\ufeff"), delimiter="\t")
+    assert rows[0] == list(writers.AHREFS_REFDOMAINS_HEADER) and rows[0][6] == "Traffic "
+    domains = [r[1] for r in rows[1:]]
+    assert len(domains) == len(set(domains)) > 100 and not any(d.startswith("www.") for d in domains)
+    assert [int(r[0]) for r in rows[1:]] == list(range(1, len(rows)))
+    assert not any("IP" in name for name in rows[0])  # Ahrefs exports no IP
+
+
+def test_semrush_refdomains_in_the_inbox_put_the_toxic_cluster_on_one_24(inbox):
+    for day, cluster in (("2026-08-01", 0), ("2026-10-01", 15)):
+        rows = _rows(_one(inbox, f"semrush/{day}/knifecraft.co.uk-backlinks_refdomains.csv").decode("utf-8"))
+        assert rows[0] == list(writers.SEMRUSH_REFDOMAINS_HEADER)
+        on_24 = [r for r in rows[1:] if r[3].startswith(V.SPAM_SUBNET + ".")]
+        assert len(on_24) >= cluster and (cluster or not on_24), day
+
+
 def test_majestic_flags_topics_broken_row_and_space(inbox):
     sep = _rows(_one(inbox, "majestic/knifecraft.co.uk_backlinks_fresh_2026-09-01.csv").decode("utf-8"))
     assert sep[0] == list(writers.MAJESTIC_HEADER)

@@ -9,8 +9,9 @@
 -- spam-inflatable, so it is kept per tool and used as a toxicity hint instead.
 with
 
+-- the domains' facts with the referring-domains exports' DR and Authority Score merged in
 features as (
-    select * from {{ ref('int_referring_domains__features') }}
+    select * from {{ ref('int_referring_domains__figures') }}
 ),
 
 tool_scores as (

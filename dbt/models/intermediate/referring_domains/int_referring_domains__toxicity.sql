@@ -16,8 +16,9 @@
 -- Rebuilt whole every run: one row per referring domain, and a /24's size is global.
 with
 
+-- the domains' facts with the referring-domains exports' IPs, scores and spam flags merged in
 domain_features as (
-    select * from {{ ref('int_referring_domains__features') }}
+    select * from {{ ref('int_referring_domains__figures') }}
 ),
 
 -- referring domains (any site) per IPv4 /24

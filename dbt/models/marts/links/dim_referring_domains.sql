@@ -10,8 +10,9 @@ site_links as (
     select * from {{ ref('int_referring_domains__site_links') }}
 ),
 
+-- the domains' facts with the referring-domains exports' figures merged in
 features as (
-    select * from {{ ref('int_referring_domains__features') }}
+    select * from {{ ref('int_referring_domains__figures') }}
 ),
 
 authority as (
