@@ -103,6 +103,19 @@ def ready_warehouse(warehouse: Path) -> None:
         console.print(f"{escape(str(warehouse))}: {escape(note)}")
 
 
+def fail_reading(warehouse: Path, exc: Exception) -> None:
+    """A reader could not open or query the published warehouse: exit 3 while another process
+    holds it read-write (DuckDB's lock), else 1, in one line."""
+    reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    if "lock" in reason.lower():
+        fail(
+            f"{warehouse} is held read-write by another process: close it or open it read-only, then run again "
+            f"({reason})",
+            EXIT_BUSY,
+        )
+    fail(f"cannot read {warehouse}: {reason}", EXIT_PROBLEMS)
+
+
 def require_warehouse(warehouse: Path) -> None:
     if not warehouse.exists():
         fail(f"no warehouse at {warehouse}: run `backlinks refresh` first")
