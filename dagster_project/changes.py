@@ -98,7 +98,9 @@ def events(
         site = site.strip().lower().rstrip(".")
         known = sites(con)
         if site not in known:
-            raise ChangesUsageError(f"--site {site!r} has no events: the warehouse's sites are {', '.join(known)}")
+            raise ChangesUsageError(
+                f"--site {site!r} has no events: the warehouse's sites are {', '.join(known) or 'none'}"
+            )
     window = (
         "case when cast($since as date) is null"
         f" then c.event_date > coalesce(p.previous_snapshot, {_EPOCH}) else c.event_date >= cast($since as date) end"
