@@ -200,6 +200,16 @@ class Thresholds(_Strict):
     subnet_min_domains: int = Field(5, ge=2)  # referring domains on one IPv4 /24 = link network
 
 
+class Alerts(_Strict):
+    """What the lost-link asset check warns about (defs/quality/alerts.py). No model reads it, so
+    a change here never rebuilds the models (Config.fingerprint leaves it out)."""
+
+    # WARN when the site loses a link from a referring domain at least this authoritative since
+    # its previous snapshot (consensus authority, 0-100 percentile scale: 50 = the better half of
+    # the referring domains the tools know)
+    lost_link_min_authority: float = Field(50, ge=0, le=100)
+
+
 class Config(_Strict):
     site: Site
     competitors: list[str] = Field(default_factory=list)
@@ -207,6 +217,7 @@ class Config(_Strict):
     keywords: list[str] = Field(default_factory=list)
     disavow: Disavow = Field(default_factory=Disavow)
     thresholds: Thresholds = Field(default_factory=Thresholds)
+    alerts: Alerts = Field(default_factory=Alerts)
 
     _competitors_list = _a_list("competitors", "example.com")
     _keywords_list = _a_list("keywords", "chef knife")
@@ -231,8 +242,9 @@ class Config(_Strict):
         return [self.site.domain, *self.competitors]
 
     def fingerprint(self) -> str:
-        """Stable hash of the effective config: a refresh with new config must rebuild the models."""
-        return hashlib.sha256(json.dumps(self.model_dump(), sort_keys=True).encode()).hexdigest()
+        """Stable hash of the effective config: a refresh with new config must rebuild the models.
+        `alerts` is left out: no model reads it (and a config without it hashes as before it existed)."""
+        return hashlib.sha256(json.dumps(self.model_dump(exclude={"alerts"}), sort_keys=True).encode()).hexdigest()
 
 
 def _describe(error: dict) -> str:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import duckdb
 
+from dagster_project import changes
 from dagster_project import warehouse as wh
 
 
@@ -28,6 +29,7 @@ class Section:
     brief_columns: list[str] | None = None  # columns shown by default (None: all)
     total: int | None = None  # rows in all, when the section shows the top ones ("5 of 17 …")
     total_label: str = "rows"
+    plain: bool = False  # one sentence per row: the default summary prints the lines without a table
 
     def heading(self, shown: int) -> str:
         """The title, with how many of how many rows are shown when not all are."""
@@ -307,7 +309,8 @@ def build_summary(warehouse_path: Path) -> Summary:
                 summary.sections.append(section)
         warnings = _warnings(con)
         false_losses = false_loss_section(con)
-        for extra in (warnings, false_losses):
+        digest = digest_section(con)
+        for extra in (warnings, false_losses, digest):
             if extra is not None and extra.rows:
                 # after the headline sections, before the verbose-only detail
                 at = next((i for i, s in enumerate(summary.sections) if s.brief_rows is None), len(summary.sections))
@@ -377,4 +380,85 @@ def false_loss_section(con: duckdb.DuckDBPyConnection) -> Section | None:
         lines,
         f"each one: select * from {FALSE_LOSSES}; real losses and why: select * from marts.lost_links",
         brief_rows=len(lines),
+        plain=True,
+    )
+
+
+# --- the digest: what changed for the site since its previous snapshot (marts.link_changes) ---------
+
+DIGEST_NAMES = 5  # the most authoritative domains named per line (a narrow terminal cuts the line)
+DIGEST_SQL = f"""
+with previous as ({changes.PREVIOUS_SNAPSHOTS}),
+events as (
+    select c.*, p.previous_snapshot
+    from marts.link_changes c left join previous p using (site_domain)
+    where c.site_role = 'site'
+)
+select site_domain, any_value(previous_snapshot) as previous_snapshot, event,
+       count(*) filter (where event_date > coalesce(previous_snapshot, date '0001-01-01')) as events,
+       list({{'domain': source_domain, 'authority': authority, 'detail': detail}}
+            order by authority desc nulls last, source_domain)
+           filter (where event_date > coalesce(previous_snapshot, date '0001-01-01')) as named
+from events
+group by site_domain, event
+"""
+
+
+def _named(items: list[dict], with_detail: bool = False) -> str:
+    """ "a.com 96, b.org 85" (with_detail: "a.com: nofollow, …"), the first DIGEST_NAMES."""
+    parts = []
+    for item in items[:DIGEST_NAMES]:
+        if with_detail:
+            parts.append(f"{item['domain']}: {item['detail'].split(';')[0]}")
+        else:
+            score = item["authority"]
+            parts.append(item["domain"] + (f" {score:.0f}" if score is not None else ""))
+    return ", ".join(parts)
+
+
+def digest_lines(events: dict[str, tuple[int, list[dict]]], has_ledger: bool) -> list[str]:
+    """The digest's sentences from {event: (events since the previous snapshot, those events'
+    domains, the most authoritative first)}: new and lost referring domains with the most
+    authoritative named, then the ledger links lost or changed (when the site has a ledger)."""
+    lines = []
+    new, new_named = events.get("new_referring_domain", (0, []))
+    toxic = events.get("new_toxic_domain", (0, []))[0]
+    lines.append(
+        f"{new} new referring domain{'s' if new != 1 else ''}"
+        + (f" ({toxic} toxic)" if toxic else "")
+        + (f": {_named(new_named)}" if new else "")
+    )
+    lost, lost_named = events.get("lost_referring_domain", (0, []))
+    lines.append(
+        f"{lost} lost referring domain{'s' if lost != 1 else ''}" + (f": {_named(lost_named)}" if lost else "")
+    )
+    if has_ledger:
+        ledger = []
+        for event, word in (("ledger_lost", "lost"), ("ledger_changed", "changed")):
+            count, named = events.get(event, (0, []))
+            if count:
+                ledger.append(f"{count} {word} ({_named(named, with_detail=True)})")
+        lines.append("ledger links: " + ("; ".join(ledger) if ledger else "none lost or changed"))
+    return lines
+
+
+def digest_section(con: duckdb.DuckDBPyConnection) -> Section | None:
+    """What changed for the site since its previous snapshot, a few sentences; every event (and
+    the competitors'): `backlinks changes`."""
+    if not (_table_exists(con, "marts", "link_changes") and _table_exists(con, "marts", "profile_diversity")):
+        return None
+    rows = con.sql(DIGEST_SQL).fetchall()
+    if not rows:
+        return None
+    site, previous = rows[0][0], rows[0][1]
+    events = {event: (count, named or []) for _, _, event, count, named in rows}
+    lines = digest_lines(events, has_ledger=any(event.startswith("ledger_") for event in events))
+    since = f"the previous snapshot ({previous})" if previous else "tracking began"
+    return Section(
+        # the query that shows all of it in the title: the default summary has no line to spare
+        f"Since {since} · {site} · all: backlinks changes",
+        ["what changed"],
+        [(line,) for line in lines],
+        brief_rows=len(lines),
+        plain=True,
     )

@@ -90,6 +90,7 @@ SAMPLE_REFRESH_MODULES = frozenset(
         "test_dbt_docs",
         "test_crash_safety",
         "test_export_report",
+        "test_link_changes",
         "test_refresh_e2e",
         "test_refresh_lock",
         "test_refresh_planning",

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import click
 
-from dagster_project.cli import backfill, disavow, export, refresh, report, summary, ui
+from dagster_project.cli import backfill, changes, disavow, export, refresh, report, summary, ui
 from dagster_project.cli import docs as docs_command
 
 
@@ -16,5 +16,5 @@ def main() -> None:
     """Backlink Warehouse: backlink, mention and ranking exports in; modelled, checked tables out."""
 
 
-for _module in (refresh, backfill, disavow, export, report, summary, docs_command, ui):
+for _module in (refresh, backfill, disavow, export, report, summary, changes, docs_command, ui):
     main.add_command(_module.command)

@@ -110,7 +110,7 @@ def require_warehouse(warehouse: Path) -> None:
 
 @contextlib.contextmanager
 def reading(warehouse: Path):
-    """For the commands that only read the published warehouse (summary, export, report, disavow):
+    """For the commands that only read the published warehouse (summary, export, report, disavow, changes):
     no file → exit 2; a DuckDB error inside the block → one line and exit 3 when another process
     holds the file read-write (its lock refuses even read-only opens), else exit 1. Never a traceback."""
     import duckdb

@@ -240,6 +240,16 @@ def render_summary(warehouse_path: Path, verbose: bool = False, console: Console
             hidden += 1
             continue
         rows = section.rows if verbose else section.rows[: section.brief_rows]
+        if section.plain and not verbose:  # sentences: a line each, no table around them
+            console.print(
+                Text(section.heading(len(rows)), style="bold"), width=width, no_wrap=True, overflow="ellipsis"
+            )
+            for row in rows:
+                console.print(Text(f"  {fmt(row[0])}"), width=width, no_wrap=True, overflow="ellipsis")
+            if section.note:
+                console.print(Text(f"  {section.note}", style="dim"), width=width, no_wrap=True, overflow="ellipsis")
+            console.print()
+            continue
         columns = section.columns if verbose or not section.brief_columns else section.brief_columns
         positions = [section.columns.index(c) for c in columns]
         grid = [[row[at] for at in positions] for row in rows]

@@ -59,7 +59,7 @@ def test_the_site_has_the_overview_and_the_exposures(site):
     assert "# Backlink Warehouse" in overview and "competitor_gaps" in overview
     assert "Who reads what" in (out / "static_index.html").read_text()  # the one-file site carries it
     exposures = {e["name"]: e for e in manifest["exposures"].values()}
-    assert set(exposures) == {"html_report", "mart_export", "refresh_summary", "disavow_file"}
+    assert set(exposures) == {"html_report", "mart_export", "refresh_summary", "disavow_file", "change_digest"}
 
 
 def test_the_one_file_site_opens_from_a_file_offline(site):
@@ -97,6 +97,7 @@ def test_the_exposures_depend_on_exactly_the_marts_the_code_reads(site):
     assert _depends_on(exposures["mart_export"]) == set(export.CONTRACT_MARTS) & models
     assert _depends_on(exposures["refresh_summary"]) == _marts_read_by("dagster_project/summary.py")
     assert _depends_on(exposures["disavow_file"]) == _marts_read_by("dagster_project/disavow.py")
+    assert _depends_on(exposures["change_digest"]) == _marts_read_by("dagster_project/changes.py")
 
 
 def test_docs_without_a_warehouse_is_one_line_and_exit_2(tmp_path):

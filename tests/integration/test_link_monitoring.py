@@ -6,8 +6,8 @@
 - Semrush Backlink Analytics on 2026-10-15 still sees one of the links Ahrefs flagged (a false
   loss) and flags another lost without a reason.
 - The team's ledger (`Live link`, `Landing page`, `Anchor text`, `Date placed`, `Campaign`,
-  `Cost`, `Notes`) lists links that are live, nofollow now, on another page, lost, the false loss,
-  one nobody has seen, and a row without its landing page.
+  `Cost`, `Notes`) lists links that are live, nofollow now (followed on 09-01, nofollow on 10-01),
+  on another page, lost, the false loss, one nobody has seen, and a row without its landing page.
 """
 
 from __future__ import annotations
@@ -40,6 +40,7 @@ AHREFS = {
     "https://lambda.com/g": ("/santoku", 25, True, "", "", None),
     "https://mu.com/h": ("/gifts", 15, False, "", "", None),
 }
+LATE_NOFOLLOW = "https://lambda.com/g"  # followed in the 09-01 export, nofollow in the 10-01 one
 LEDGER = [
     ["Live link ", " Landing page", "Anchor text", "Date placed", "Campaign", "Cost", "Notes"],
     [
@@ -96,7 +97,7 @@ def _ahrefs(snapshot: str) -> bytes:
                 "Target URL": SITE + path,
                 "Anchor": "knives",
                 "Domain rating": str(dr),
-                "Nofollow": "true" if nofollow else "false",
+                "Nofollow": "true" if nofollow and (source != LATE_NOFOLLOW or snapshot == "2026-10-01") else "false",
                 "UGC": "false",
                 "Sponsored": "false",
                 "Type": "href",
@@ -211,3 +212,42 @@ def test_ledger_links_status_of_every_entry(run):
     }
     kappa = next(r for r in rows if r[0] == "https://kappa.com/f")
     assert kappa[4:] == (7, 1200.0)  # placed 2026-08-20 (dd/mm/yyyy), first seen by Ahrefs 2026-08-27
+
+
+def test_link_changes_dates_every_event_and_never_a_false_loss(run):
+    events = {
+        (r[0], r[1]): r[2:]
+        for r in run.query(
+            "select event, coalesce(source_url, source_domain), event_date, detail from marts.link_changes"
+            " where event like 'ledger%'"
+        )
+    }
+    day = dt.date.fromisoformat
+    assert events == {
+        ("ledger_live", "https://kappa.com/f"): (day("2026-08-27"), "seen by ahrefs,semrush; campaign Q3 outreach"),
+        ("ledger_live", "https://lambda.com/g"): (day("2026-06-01"), "seen by ahrefs; campaign Q3 outreach"),
+        ("ledger_live", "http://www.mu.com/h"): (day("2026-06-01"), "seen by ahrefs"),
+        ("ledger_live", "https://alpha-news.com/story"): (day("2026-06-01"), "seen by ahrefs; campaign PR"),
+        ("ledger_live", "https://theta.com/d"): (day("2026-06-01"), "seen by ahrefs,semrush; campaign PR"),
+        # followed on 09-01, nofollow on 10-01: changed at the snapshot that first showed it
+        ("ledger_changed", "https://lambda.com/g"): (day("2026-10-01"), "nofollow; campaign Q3 outreach"),
+        ("ledger_changed", "http://www.mu.com/h"): (
+            day("2026-06-01"),
+            "other_target: links to https://www.knifecraft.co.uk/gifts",
+        ),
+        ("ledger_lost", "https://alpha-news.com/story"): (day("2026-09-20"), "link_removed; campaign PR"),
+    }
+    # theta.com: Ahrefs' loss of 09-20 is contradicted by Semrush on 10-15: no loss, of the ledger
+    # link or of the domain; the real losses are events with their reasons
+    lost = dict(run.query("select source_domain, detail from marts.link_changes where event = 'lost_referring_domain'"))
+    assert "theta.com" not in lost
+    assert lost["alpha-news.com"] == "1 link lost: link_removed"
+    assert lost["iota.com"] == "1 link lost: absent_from_snapshot"
+    assert set(lost) == {
+        r[0] for r in run.query("select source_domain from marts.lost_links")
+    }  # one lost link per domain here
+    dates = dict(
+        run.query("select source_domain, event_date from marts.link_changes where event = 'new_referring_domain'")
+    )
+    assert dates["kappa.com"] == day("2026-08-27") and dates["theta.com"] == day("2026-06-01")
+    assert dates["xi.com"] == day("2026-09-01")  # Semrush's own first-seen date

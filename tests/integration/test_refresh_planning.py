@@ -69,6 +69,18 @@ def test_incremental_refresh_with_an_implausible_name_date_equals_a_full_rebuild
     assert differing_relations(implausible_name["incremental"].warehouse, implausible_name["full"].warehouse) == {}
 
 
+def test_the_new_referring_domain_is_an_event_after_an_incremental_refresh_as_after_a_full_one(implausible_name):
+    # differing_relations compares marts.link_changes too; here the event itself, in both
+    sql = (
+        "select event, event_date, source_url, detail from marts.link_changes"
+        " where source_domain = 'a-new-referrer.com' order by event"
+    )
+    events = implausible_name["incremental"].query(sql)
+    assert events == implausible_name["full"].query(sql)
+    assert [(e[0], e[2]) for e in events] == [("new_referring_domain", NEW_PAGE)]
+    assert events[0][3].startswith("1 link, 1 live")
+
+
 @pytest.fixture(scope="module")
 def rejected_only(sample_refresh, tmp_path_factory) -> dict:
     base = tmp_path_factory.mktemp("rejected")

@@ -168,7 +168,7 @@ READING_COMMANDS = [
 def test_every_reading_command_while_a_client_holds_the_warehouse_read_write_is_one_line_exit_3(
     sample_refresh, tmp_path
 ):
-    """summary, export, report and disavow share one rule (cli.common.reading): a read-write
+    """summary, export, report, disavow and changes share one rule (cli.common.reading): a read-write
     holder is named in one line, exit 3, nothing written; once it lets go the command works."""
     held = tmp_path / "held.duckdb"
     shutil.copy(sample_refresh.warehouse, held)
