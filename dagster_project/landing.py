@@ -132,6 +132,8 @@ def _normalise_urls(parsed: ParsedExport) -> pl.DataFrame:
         columns = [c for c in REQUIRED_ANY[parsed.kind] if c in present]
         nothing = pl.all_horizontal([pl.col(c).is_null() for c in columns]) if columns else pl.lit(True)
         reasons.append(pl.when(nothing).then(pl.lit("no " + ", ".join(REQUIRED_ANY[parsed.kind]))))
+    if "_reason" in present:  # a format's own reason for the row (ahrefs_broken: a bad HTTP code)
+        reasons.append(pl.col("_reason"))
     reason = pl.coalesce(reasons) if reasons else pl.lit(None, dtype=pl.String)
     return lf.with_columns(reason.alias("_reason")).collect()
 
