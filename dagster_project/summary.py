@@ -152,6 +152,28 @@ SECTIONS: list[Spec] = [
         total_label="topics",
     ),
     Spec(
+        # the site's pages that answer 4xx/5xx while live links still point to them: 301 them
+        "Pages to reclaim",
+        ["marts.reclamation_targets", "config.sites"],
+        """
+        select reclaim_rank as rank, http_code as http, referring_domains as domains, links,
+               round(best_authority, 1) as authority, priority,
+               regexp_replace(target_url, '^https?://[^/]+', '') as page,
+               coalesce(regexp_replace(suggested_redirect, '^https?://[^/]+', ''), '-') as redirect_to
+        from marts.reclamation_targets
+        where site_domain in (select site_domain from config.sites where role = 'site')
+        order by reclaim_rank
+        """,
+        "broken pages with live links, 301 each to redirect_to; full URLs: select * from marts.reclamation_targets",
+        brief_rows=3,
+        brief_columns=["rank", "http", "domains", "authority", "page", "redirect_to"],
+        total_sql="""
+        select count(*) from marts.reclamation_targets
+        where site_domain in (select site_domain from config.sites where role = 'site')
+        """,
+        total_label="pages",
+    ),
+    Spec(
         "Disavow candidates",
         ["marts.disavow_candidates"],
         """
