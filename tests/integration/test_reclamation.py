@@ -16,7 +16,7 @@ import datetime as dt
 import pytest
 
 from dagster_project.samplegen.writers import AHREFS_BROKEN_HEADER, AHREFS_HEADER
-from tests.conftest import refresh
+from tests.conftest import refresh, run_cli
 
 pytestmark = pytest.mark.e2e
 
@@ -153,7 +153,16 @@ def test_reclamation_targets_status_counts_priority_and_redirects(run):
     assert priorities == sorted(priorities, reverse=True)
 
 
-def test_the_summary_names_the_pages_to_reclaim(run):
+def test_the_summary_has_a_line_for_them_and_verbose_lists_each(run):
     out = " ".join(run.stdout.split())
-    assert "Pages to reclaim" in out
-    assert "/products/santoku-180" in out and "/products/gyuto-210" in out
+    assert "pages to reclaim │ knifecraft.co.uk │ 3 pages answer 4xx/5xx with 6 live links: 301 them" in out
+    verbose = run_cli("summary", "--verbose", "--warehouse", str(run.warehouse), "--config", str(run.config))
+    assert verbose.returncode == 0, verbose.stderr
+    lines = verbose.stdout.splitlines()
+    at = lines.index("Pages to reclaim")
+    rows = [[cell.strip() for cell in line.split("│")] for line in lines[at + 3 : at + 6]]
+    assert [(r[0], r[1], r[6], r[7]) for r in rows] == [
+        ("1", "404", "/products/santoku-180", "/products/gyuto-210"),
+        ("2", "410", "/gifts/knife-sets", "-"),
+        ("3", "503", "/chef-knife-210", "/chef-knife-240"),
+    ]
