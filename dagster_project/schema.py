@@ -57,6 +57,10 @@ BACKLINK: dict[str, pl.DataType] = {
     # reason, Moz's link state), as exported; dbt maps them (seed lost_reasons). Last, so a warehouse
     # that gains it keeps raw.backlinks' column order.
     "vendor_lost_reason": pl.String(),
+    # the HTTP status the target URL answered when the tool checked it (Ahrefs broken backlinks:
+    # `Target page HTTP code`, `Target checked`); no other supported export carries one
+    "target_http_code": pl.Int64(),
+    "target_checked_at": pl.Date(),
 }
 
 # One brand mention on one page.

@@ -184,6 +184,21 @@ SECTIONS: list[Spec] = [
         total_label="files",
     ),
     Spec(
+        # the site's pages that answer 4xx/5xx while live links still point to them: 301 them
+        "Pages to reclaim",
+        ["marts.reclamation_targets", "config.sites"],
+        """
+        select reclaim_rank as rank, http_code as http, referring_domains as domains, links,
+               round(best_authority, 1) as authority, priority,
+               regexp_replace(target_url, '^https?://[^/]+', '') as page,
+               coalesce(regexp_replace(suggested_redirect, '^https?://[^/]+', ''), '-') as redirect_to
+        from marts.reclamation_targets
+        where site_domain in (select site_domain from config.sites where role = 'site')
+        order by reclaim_rank
+        """,
+        "broken pages with live links, 301 each to redirect_to; full URLs: select * from marts.reclamation_targets",
+    ),
+    Spec(
         "Topics where links and rankings diverge",
         ["marts.links_vs_rankings_topics"],
         """
@@ -246,6 +261,18 @@ WARNINGS: list[tuple[list[str], str]] = [
         select 'quarantined rows', null,
                sum(rows_quarantined) || ' rows in ' || count(*) || ' files: select * from audit.quarantine'
         from audit.ingest_files where rows_quarantined > 0 having count(*) > 0
+        """,
+    ),
+    (
+        # the site's broken pages with live links, one line (each page: --verbose, "Pages to reclaim")
+        ["marts.reclamation_targets", "config.sites"],
+        """
+        select 'pages to reclaim', site_domain,
+               count(*) || case when count(*) = 1 then ' page answers' else ' pages answer' end
+               || ' 4xx/5xx with ' || sum(links) || ' live links: 301 them'
+        from marts.reclamation_targets
+        where site_domain in (select site_domain from config.sites where role = 'site')
+        group by site_domain
         """,
     ),
     (

@@ -49,38 +49,39 @@ def _lost_reason(columns: list[str]) -> pl.Expr:
     return v.to_text(pl.concat_str([status, drop], separator=" / ", ignore_nulls=True))
 
 
-def to_canonical(frame: pl.DataFrame) -> pl.DataFrame:
-    c = frame.columns
+def mapping(c: list[str]) -> dict[str, pl.Expr]:
+    """Canonical column -> expression over the header columns `c` (the broken-backlinks export
+    maps the same columns and adds its own)."""
     link_type = v.to_text(pick(c, "type")).str.to_lowercase()
     has_type = has_any(c, "type")
-    return select_canonical(
-        frame,
-        "backlinks",
-        {
-            "source_url": v.to_text(pick(c, *_SOURCE)),
-            "target_url": v.to_text(pick(c, *_TARGET)),
-            "anchor": v.to_text(pick(c, "anchor", "link anchor")),
-            "page_title": v.to_text(pick(c, "referring page title")),
-            "rel": v.rel_from_flags(
-                sponsored=v.to_bool(pick(c, "sponsored")) if has_any(c, "sponsored") else None,
-                ugc=v.to_bool(pick(c, "ugc")) if has_any(c, "ugc") else None,
-                nofollow=v.to_bool(pick(c, "nofollow")) if has_any(c, "nofollow") else None,
-            ),
-            "is_image": pl.when(pl.lit(has_type)).then(link_type.str.contains("image")),
-            "is_content": v.to_bool(pick(c, "content")),
-            "is_redirect": pl.when(pl.lit(has_type)).then(link_type.str.contains("redirect")),
-            "external_links": v.to_int(pick(c, "external links", "external links count")),
-            "language": v.to_text(pick(c, "language")),
-            "vendor_first_seen": v.to_date(pick(c, "first seen")),
-            "vendor_last_seen": v.to_date(pick(c, "last seen", "last check", "last visited")),
-            "vendor_is_lost": _is_lost(c),
-            "vendor_lost_at": v.to_date(pick(c, "lost", "date lost", "day lost")),
-            "domain_rating": v.to_float(pick(c, "domain rating", "dr")),
-            "url_rating": v.to_float(pick(c, "ur", "url rating")),
-            "is_spam": v.to_bool(pick(c, "is spam")),
-            "vendor_lost_reason": _lost_reason(c),
-        },
-    )
+    return {
+        "source_url": v.to_text(pick(c, *_SOURCE)),
+        "target_url": v.to_text(pick(c, *_TARGET)),
+        "anchor": v.to_text(pick(c, "anchor", "link anchor")),
+        "page_title": v.to_text(pick(c, "referring page title")),
+        "rel": v.rel_from_flags(
+            sponsored=v.to_bool(pick(c, "sponsored")) if has_any(c, "sponsored") else None,
+            ugc=v.to_bool(pick(c, "ugc")) if has_any(c, "ugc") else None,
+            nofollow=v.to_bool(pick(c, "nofollow")) if has_any(c, "nofollow") else None,
+        ),
+        "is_image": pl.when(pl.lit(has_type)).then(link_type.str.contains("image")),
+        "is_content": v.to_bool(pick(c, "content")),
+        "is_redirect": pl.when(pl.lit(has_type)).then(link_type.str.contains("redirect")),
+        "external_links": v.to_int(pick(c, "external links", "external links count")),
+        "language": v.to_text(pick(c, "language")),
+        "vendor_first_seen": v.to_date(pick(c, "first seen")),
+        "vendor_last_seen": v.to_date(pick(c, "last seen", "last check", "last visited")),
+        "vendor_is_lost": _is_lost(c),
+        "vendor_lost_at": v.to_date(pick(c, "lost", "date lost", "day lost")),
+        "domain_rating": v.to_float(pick(c, "domain rating", "dr")),
+        "url_rating": v.to_float(pick(c, "ur", "url rating")),
+        "is_spam": v.to_bool(pick(c, "is spam")),
+        "vendor_lost_reason": _lost_reason(c),
+    }
+
+
+def to_canonical(frame: pl.DataFrame) -> pl.DataFrame:
+    return select_canonical(frame, "backlinks", mapping(frame.columns))
 
 
 def snapshot_from_rows(rows: pl.DataFrame) -> dt.date | None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dagster_project.formats import (
     ahrefs,
+    ahrefs_broken,
     ahrefs_rankings,
     alerts,
     brand24,
@@ -31,6 +32,7 @@ from dagster_project.formats.base import ContainerFormat, ParsedExport, TableFor
 from dagster_project.formats.text import read_table
 
 TABLE_FORMATS: list[TableFormat] = [
+    ahrefs_broken.FORMAT,  # the backlinks header plus a target status: before plain backlinks
     ahrefs.FORMAT,
     *semrush.FORMAT,
     *referring_domains.FORMAT,  # per-domain rows, never a link: no link-URL column

@@ -206,6 +206,8 @@ RULES: dict[str, tuple[Rule, ...]] = {
         InWindow("vendor_first_seen"),
         InWindow("vendor_last_seen"),
         InWindow("vendor_lost_at"),
+        InRange("target_http_code", 100, 599),
+        InWindow("target_checked_at"),
     ),
     "mentions": (
         Required("mention_url"),

@@ -53,6 +53,9 @@ class ReportData:
     lost_domains: pl.DataFrame
     new_domain_count: int = 0
     lost_domain_count: int = 0
+    # the site's pages answering 4xx/5xx that live links still point to (marts.reclamation_targets)
+    reclaim: pl.DataFrame = field(default_factory=pl.DataFrame)
+    reclaim_count: int = 0
     missing: list[str] = field(default_factory=list)  # marts this warehouse lacks
 
 
@@ -214,6 +217,18 @@ def load(con: duckdb.DuckDBPyConnection) -> ReportData:
             "select count(*) from marts.unlinked_mentions where site_domain = ?", params=[site]
         ).fetchall()[0][0]
 
+    # --- broken pages to reclaim
+    reclaim, reclaim_count = empty, 0
+    if r.has("marts.reclamation_targets"):
+        reclaim = r.frame(
+            "select target_url, http_code, referring_domains, links, best_authority, priority, suggested_redirect"
+            " from marts.reclamation_targets where site_domain = ? order by reclaim_rank limit ?",
+            [site, TOP_ROWS],
+        )
+        reclaim_count = r.con.sql(
+            "select count(*) from marts.reclamation_targets where site_domain = ?", params=[site]
+        ).fetchall()[0][0]
+
     # --- disavow summary
     disavow, signals, totals = empty, empty, {"candidates": 0, "domains": 0, "urls": 0, "links": 0, "new": 0}
     if r.has("marts.disavow_candidates"):
@@ -301,5 +316,7 @@ def load(con: duckdb.DuckDBPyConnection) -> ReportData:
         lost_domains=lost_domains,
         new_domain_count=new_count,
         lost_domain_count=lost_count,
+        reclaim=reclaim,
+        reclaim_count=reclaim_count,
         missing=r.missing,
     )

@@ -45,7 +45,9 @@ Inbox layout (file names as the vendors write them):
 - `ahrefs/<domain>-backlinks-subdomains_<date>_<time>.csv` (UTF-16LE TSV; bladeworks.com as the
   UTF-8-BOM comma variant with ISO `…Z` dates; chefsedge.de with decimal-comma UR),
   `ahrefs/knifecraft.co.uk-refdomains-subdomains_2026-10-01_…csv` (referring domains, UTF-16LE TSV),
-  `ahrefs/knifecraft.co.uk-organic-keywords-subdo_…csv` (comparison mode).
+  `ahrefs/knifecraft.co.uk-organic-keywords-subdo_…csv` (comparison mode),
+  `ahrefs/knifecraft.co.uk-broken-backlinks-subdomains_2026-10-01_…csv` (the live links to the
+  site's three pages that answer 404/410 in October, `vocab.BROKEN_PAGES`: the pages to reclaim).
 - `semrush/<date>/<domain>-backlinks.csv` — Semrush names carry no date, so the snapshot is the
   folder for humans and the newest `Last seen` in the file (= the snapshot date) for the loader;
   chefsedge.de in August is the legacy 15-column form; `semrush/2026-10-01/knifecraft.co.uk-backlink_audit.csv`;

@@ -68,6 +68,17 @@ def backlink_files(world: World, out: Path) -> list[Path]:
             writers.ahrefs_backlinks(observe(world, "ahrefs", site, day)),
             day,
         )
+    # Ahrefs broken backlinks of the site on the last snapshot: the live links to its pages that
+    # answer 4xx/5xx (V.BROKEN_PAGES), as Ahrefs checked them the night before
+    put(
+        f"ahrefs/{site}-broken-backlinks-subdomains_{OCT}_10-25-40.csv",
+        writers.ahrefs_broken_backlinks(
+            observe(world, "ahrefs", site, OCT),
+            V.BROKEN_PAGES,
+            dt.datetime(OCT.year, OCT.month, OCT.day) - dt.timedelta(hours=5),
+        ),
+        OCT,
+    )
     put(
         f"ahrefs/{bladeworks}-backlinks-subdomains_{OCT}_{_EXPORT_TIMES[3]}.csv",
         writers.ahrefs_backlinks(observe(world, "ahrefs", bladeworks, OCT), utf16=False, iso_dates=True),

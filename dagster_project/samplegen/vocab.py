@@ -27,6 +27,14 @@ BRANDS = {
 }
 
 # Each site's base URL (scheme + host as the site itself uses it) and its pages by topic.
+# Pages of the site that answer 4xx/5xx on the last snapshot, as Ahrefs' broken-backlinks export
+# reports them (the links to them are still live): a discontinued product, the outdoor collection
+# taken down (the site loses `bushcraft knife` that month), the gift sets page removed.
+BROKEN_PAGES: dict[str, int] = {
+    "/products/santoku-180-vg10": 404,
+    "/collections/outdoor-knives": 404,
+    "/gifts/knife-sets": 410,
+}
 BASE_URL = {
     SITE: "https://www.knifecraft.co.uk",
     "bladeworks.com": "https://bladeworks.com",

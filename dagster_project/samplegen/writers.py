@@ -140,6 +140,11 @@ def ahrefs_backlinks(
 ) -> bytes:
     """Ahrefs Site Explorer backlinks: UTF-16LE+BOM, TAB, all fields quoted, CRLF (default "for Excel");
     `utf16=False` is the UTF-8-BOM comma variant. Dates `2026-08-10 15:51:35` or ISO `…T…Z`."""
+    table = _ahrefs_table(obs, iso_dates=iso_dates, decimal_comma=decimal_comma)
+    return _ahrefs_bytes(table, utf16=utf16, header=header)
+
+
+def _ahrefs_table(obs: pl.DataFrame, *, iso_dates: bool = False, decimal_comma: bool = False) -> pl.DataFrame:
     fmt = "%Y-%m-%dT%H:%M:%SZ" if iso_dates else "%Y-%m-%d %H:%M:%S"
     ur = pl.col("url_rating").round(1).cast(pl.String)
     values = [
@@ -181,7 +186,10 @@ def ahrefs_backlinks(
         pl.lit(""),
         pl.lit("1"),
     ]
-    table = obs.select([v.alias(h) for v, h in zip(values, AHREFS_HEADER)])
+    return obs.select([v.alias(h) for v, h in zip(values, AHREFS_HEADER)])
+
+
+def _ahrefs_bytes(table: pl.DataFrame, *, utf16: bool, header: bool) -> bytes:
     if utf16:
         text = csv_text(table, header=header, sep="\t", eol="\r\n", quote="always")
         return ((BOM if header else "") + text).encode("utf-16-le")
@@ -256,6 +264,36 @@ def ahrefs_refdomains(obs: pl.DataFrame, *, header: bool = True) -> bytes:
         quote="always",
     )
     return ((BOM if header else "") + text).encode("utf-16-le")
+
+
+# the backlinks columns plus the target's status, after Target URL (docs/export-formats.md#ahrefs-broken-backlinks)
+_TARGET_AT = AHREFS_HEADER.index("Target URL") + 1
+AHREFS_BROKEN_HEADER = (
+    *AHREFS_HEADER[:_TARGET_AT],
+    "Target page HTTP code",
+    "Target checked",
+    "Ref. page checked",
+    *AHREFS_HEADER[_TARGET_AT:],
+)
+
+
+def ahrefs_broken_backlinks(obs: pl.DataFrame, status: dict[str, int], checked: dt.datetime) -> bytes:
+    """Ahrefs Site Explorer broken backlinks ("for Excel": UTF-16LE TSV): the live links of `obs`
+    whose target path is a key of `status` (path -> the HTTP code it answers), with the day Ahrefs
+    checked the targets and, per row, the day it last crawled the referring page (its last seen)."""
+    fmt = "%Y-%m-%d %H:%M:%S"
+    path = pl.col("target_url").str.replace(r"^[^/]*//[^/]+", "").str.replace(r"[?#].*$", "")
+    live = obs.filter(pl.col("lost_at").is_null() & path.is_in(list(status)))
+    codes = path.replace_strict(status, default=None, return_dtype=pl.Int64)
+    table = _ahrefs_table(live)
+    extra = live.select(
+        codes.cast(pl.String).alias("Target page HTTP code"),
+        pl.lit(checked.strftime(fmt)).alias("Target checked"),
+        pl.col("last_seen").dt.strftime(fmt).alias("Ref. page checked"),
+    )
+    return _ahrefs_bytes(
+        pl.concat([table, extra], how="horizontal").select(AHREFS_BROKEN_HEADER), utf16=True, header=True
+    )
 
 
 # --------------------------------------- Semrush (docs/export-formats.md#semrush-backlinks)

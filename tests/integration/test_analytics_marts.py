@@ -135,3 +135,28 @@ def test_referring_domains_exports_fill_the_subnet_measures(q):
         " (select source_domain from staging.stg_raw__referring_domains)"
     )[0]
     assert unlisted[0] > 0 and unlisted[1] == 0
+
+
+def test_the_sample_shows_the_sites_broken_pages_to_reclaim(sample_refresh, q):
+    from dagster_project.samplegen import vocab as V
+
+    rows = q(
+        "select regexp_replace(target_url, '^https://[^/]+', ''), http_code, referring_domains, links,"
+        " regexp_replace(suggested_redirect, '^https://[^/]+', ''), reclaim_rank"
+        " from marts.reclamation_targets where site_domain = ? order by reclaim_rank",
+        [SITE],
+    )
+    assert {(page, code) for page, code, *_ in rows} == set(V.BROKEN_PAGES.items())
+    assert [r[5] for r in rows] == [1, 2, 3] and all(
+        domains >= 1 and links >= domains for _, _, domains, links, *_ in rows
+    )
+    redirects = {page: redirect for page, _, _, _, redirect, _ in rows}
+    # the closest live page shares the path's first segment; nothing is close to the gift sets page
+    assert redirects["/products/santoku-180-vg10"] == "/products/gyuto-210-damascus"
+    assert redirects["/collections/outdoor-knives"].startswith("/collections/")
+    assert redirects["/gifts/knife-sets"] is None
+    # only the site has a broken-backlinks export
+    assert q("select count(*) from marts.reclamation_targets where site_domain <> ?", [SITE]) == [(0,)]
+    printed = " ".join(sample_refresh.stdout.split())
+    links = sum(r[3] for r in rows)
+    assert f"pages to reclaim │ {SITE} │ 3 pages answer 4xx/5xx with {links} live links: 301 them" in printed

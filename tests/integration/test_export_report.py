@@ -43,8 +43,8 @@ def _marts(warehouse) -> dict[str, int]:
 @pytest.fixture(scope="module")
 def tampered(sample_refresh, tmp_path_factory):
     """A copy of the sample warehouse where text shown by the exports and the report carries
-    payloads: a formula in an anchor and a page title, markup in a mention title, a topic and
-    disavow reasons. The published sample is never touched."""
+    payloads: a formula in an anchor and a page title, markup in a mention title, a topic, disavow
+    reasons and a suggested redirect. The published sample is never touched."""
     path = tmp_path_factory.mktemp("tampered") / "warehouse.duckdb"
     shutil.copy(sample_refresh.warehouse, path)
     with duckdb.connect(str(path)) as con:
@@ -65,6 +65,10 @@ def tampered(sample_refresh, tmp_path_factory):
         )
         con.execute(
             "update marts.disavow_candidates set reasons = ? || '; ' || reasons where site_domain = ?", [PAYLOAD, site]
+        )
+        con.execute(
+            "update marts.reclamation_targets set suggested_redirect = ? where site_domain = ? and reclaim_rank = 1",
+            [PAYLOAD, site],
         )
     return path
 
@@ -254,6 +258,7 @@ def test_report_draws_every_chart_offline_in_a_real_browser(sample_refresh, tmp_
         "Topical coverage",
         "Top competitor gaps",
         "Top unlinked-mention leads",
+        "Broken pages to reclaim",
         "Disavow summary",
     ):
         assert heading in html

@@ -117,6 +117,27 @@ def test_ahrefs_utf8_variant_and_decimal_comma_ur(inbox):
     assert any("," in r[german[0].index("UR")] for r in german[1:])
 
 
+def test_ahrefs_broken_backlinks_lists_the_live_links_to_the_broken_pages(inbox):
+    data = _one(inbox, "ahrefs/knifecraft.co.uk-broken-backlinks-subdomains_2026-10-01_*.csv")
+    assert data[:2] == b"\xff\xfe"  # "for Excel": UTF-16LE TSV, as the backlinks export
+    rows = _rows(data[2:].decode("utf-16-le").replace("\r\n", "\n"), "\t")
+    assert rows[0] == list(writers.AHREFS_BROKEN_HEADER)
+    body = [dict(zip(rows[0], r)) for r in rows[1:]]
+    path = lambda url: re.sub(r"^https?://[^/]+", "", url)  # noqa: E731
+    codes = {(path(r["Target URL"]), r["Target page HTTP code"]) for r in body}
+    assert codes == {(p, str(code)) for p, code in V.BROKEN_PAGES.items()}
+    assert all(not r["Lost"] for r in body)  # live links only
+    # the same links as the full export of that snapshot
+    full = _rows(
+        _one(inbox, "ahrefs/knifecraft.co.uk-backlinks-subdomains_2026-10-01_*.csv")[2:]
+        .decode("utf-16-le")
+        .replace("\r\n", "\n"),
+        "\t",
+    )
+    links = {(r[1], r[13]) for r in full[1:] if path(r[13]) in V.BROKEN_PAGES and not r[full[0].index("Lost")]}
+    assert {(r["Referring page URL"], r["Target URL"]) for r in body} == links
+
+
 def test_semrush_backlinks_current_and_legacy_headers(inbox):
     current = _one(inbox, "semrush/2026-10-01/knifecraft.co.uk-backlinks.csv")
     assert current[:3] != b"\xef\xbb\xbf"

@@ -15,6 +15,7 @@ import duckdb
 import polars as pl
 
 from dagster_project import schema
+from dagster_project.formats.ahrefs_broken import PARTIAL_EXPORT_TYPES
 from dagster_project.settings import Paths
 
 _FILE_COLUMNS = "file_name, sha256, status, rows_read, rows_loaded, rows_quarantined"
@@ -50,11 +51,17 @@ def snapshot_groups(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     Only each tool's two newest snapshots of each target (host, or site_hint without a target)
     are read: drift judges a site's newest pair and freshness its newest date, and a date among a
     site's two newest is among the two newest of every target host of that site that has it. So
-    the cost follows the newest snapshots, not the years of history raw.backlinks holds."""
+    the cost follows the newest snapshots, not the years of history raw.backlinks holds.
+    Partial exports (Ahrefs broken backlinks: only the links to broken pages) are no snapshot of a
+    profile: a small one dated after the full export would read as a collapse."""
+    partial = ", ".join(f"'{name}'" for name in PARTIAL_EXPORT_TYPES)  # our own constants
     return con.sql(
-        """
-        with dates as (
-            select distinct source_tool, target_host, site_hint, snapshot_date from raw.backlinks
+        f"""
+        with backlinks as (
+            select * from raw.backlinks where export_type not in ({partial})
+        ),
+        dates as (
+            select distinct source_tool, target_host, site_hint, snapshot_date from backlinks
         ),
         newest as (
             select * from dates
@@ -65,7 +72,7 @@ def snapshot_groups(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
         select source_tool, snapshot_date, target_url is not null as has_target, target_host,
                target_domain, site_hint, source_domain,
                count(distinct source_url || ' ' || coalesce(target_url, '')) as links
-        from raw.backlinks
+        from backlinks
         semi join newest
             on backlinks.source_tool = newest.source_tool
             and backlinks.snapshot_date = newest.snapshot_date

@@ -5,6 +5,14 @@
     {{ return(['gsc']) }}
 {%- endmacro %}
 
+{#- Export types that list a filtered subset of a tool's links by design (Ahrefs broken backlinks:
+    only the links to pages that answer 4xx/5xx), so a link missing from a later one proves
+    nothing: never a loss by absence, never the speaker of a link another export of the same tool
+    and snapshot also lists. The same list as formats/ahrefs_broken.py PARTIAL_EXPORT_TYPES. -#}
+{% macro partial_export_types() -%}
+    {{ return(['ahrefs_broken_backlinks']) }}
+{%- endmacro %}
+
 {#- The link-export tools, alphabetically: the tie-break order of reports of one date. -#}
 {% macro backlink_tools() -%}
     {{ return(['ahrefs', 'gsc', 'majestic', 'moz', 'semrush']) }}

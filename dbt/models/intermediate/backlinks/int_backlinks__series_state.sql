@@ -13,7 +13,9 @@ with
 
 observations as (
     select * from {{ changed_rows(ref('int_backlinks__observations')) }}
-    where source_tool not in ({{ "'" ~ sample_only_tools() | join("', '") ~ "'" }})
+    where
+        source_tool not in ({{ "'" ~ sample_only_tools() | join("', '") ~ "'" }})
+        and coalesce(export_type, '') not in ({{ "'" ~ partial_export_types() | join("', '") ~ "'" }})
 ),
 
 series_snapshots as (

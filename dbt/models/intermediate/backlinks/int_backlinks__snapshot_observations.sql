@@ -43,9 +43,12 @@ group_sizes as (
 duplicated as {{ materialized_cte() }} (
     select
         *,
-        -- the row that speaks for a duplicate group has the smallest: one with an anchor first,
-        -- then file order (unique: a row is a file and a row number)
-        case when anchor is null then '1' else '0' end
+        -- the row that speaks for a duplicate group has the smallest: one of a complete listing
+        -- first (not a partial export such as Ahrefs broken backlinks, so the link stays in the
+        -- series of the tool's full export), then one with an anchor, then file order (unique: a
+        -- row is a file and a row number)
+        case when coalesce(export_type, '') in ({{ "'" ~ partial_export_types() | join("', '") ~ "'" }}) then '1' else '0' end
+        || case when anchor is null then '1' else '0' end
         || file_sha256
         || lpad(cast(row_number as {{ dbt.type_string() }}), 12, '0') as speaker_key
     from backlinks

@@ -20,7 +20,8 @@ final as (
         coalesce(export_type, '') as export_type,
         snapshot_date,
         -- attributes
-        source_tool in ({{ "'" ~ sample_only_tools() | join("', '") ~ "'" }}) as is_sample,
+        source_tool in ({{ "'" ~ sample_only_tools() | join("', '") ~ "'" }})
+        or coalesce(export_type, '') in ({{ "'" ~ partial_export_types() | join("', '") ~ "'" }}) as is_sample,
         -- numerics
         cast(count(*) as integer) as snapshot_links
     from snapshot_observations

@@ -60,7 +60,9 @@ renamed as {{ inlined_cte() }} (
         vendor_first_seen,
         vendor_last_seen,
         vendor_lost_at,
-        nullif(trim(vendor_lost_reason), '') as vendor_lost_reason
+        nullif(trim(vendor_lost_reason), '') as vendor_lost_reason,
+        target_http_code,
+        target_checked_at
     from source
 ),
 
@@ -112,7 +114,9 @@ final as (
         vendor_first_seen,
         vendor_last_seen,
         vendor_lost_at,
-        vendor_lost_reason
+        vendor_lost_reason,
+        target_http_code,
+        target_checked_at
     from site_matches
     -- internal links are not backlinks (GSC lists the site's own pages among its linking pages)
     where coalesce(source_domain, '') <> site_domain
