@@ -61,7 +61,7 @@ class ParsedExport:
     # "row_number" (1-based data row), any subset of the kind's canonical columns
     # (schema.KINDS[kind]) and "raw" (the row's original text, for quarantine) unless `raw_lookup`
     # finds it on demand; host/domain columns are derived later by the landing step. A format may
-    # add "_reason" (String): a non-null value quarantines its row with that reason.
+    # add REASON_COLUMN (String): a non-null value quarantines its row with that reason.
     rows: pl.DataFrame
     # Rows the reader could not use: "row_number", "reason", "raw".
     rejected: pl.DataFrame = field(

@@ -12,6 +12,7 @@ import pytest
 
 from dagster_project.config import load_config
 from dagster_project.formats.ahrefs_broken import PARTIAL_EXPORT_TYPES
+from dagster_project.formats.base import REASON_COLUMN
 from dagster_project.formats.registry import parse_export
 from dagster_project.landing import land_bytes
 from dagster_project.samplegen.writers import AHREFS_HEADER
@@ -123,7 +124,7 @@ def test_landing_keeps_every_row_and_quarantines_a_bad_status_with_its_reason():
 def test_every_status_code_is_in_range(code):
     parsed = parse_export(utf16_tsv([_row("https://a.org/", "https://www.knifecraft.co.uk/x", code)]), "x.csv")
     assert parsed.rows["target_http_code"].to_list() == [int(code)]
-    assert parsed.rows["_reason"].to_list() == [None]
+    assert parsed.rows[REASON_COLUMN].to_list() == [None]
 
 
 def test_the_partial_export_list_is_the_dbt_macros():
