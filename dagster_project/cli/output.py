@@ -246,9 +246,7 @@ def render_summary(warehouse_path: Path, verbose: bool = False, console: Console
             )
             for row in rows:
                 console.print(Text(f"  {fmt(row[0])}"), width=width, no_wrap=True, overflow="ellipsis")
-            if section.note:
-                console.print(Text(f"  {section.note}", style="dim"), width=width, no_wrap=True, overflow="ellipsis")
-            console.print()
+            console.print()  # a plain section's title names its query; the note is for --verbose
             continue
         columns = section.columns if verbose or not section.brief_columns else section.brief_columns
         positions = [section.columns.index(c) for c in columns]
