@@ -48,6 +48,8 @@ CONTRACT_MARTS = (
 )
 FORMATS = ("parquet", "csv", "xlsx")
 XLSX_MAX_ROWS = 1_048_575  # Excel's 1,048,576 rows, less the header
+XLSX_MAX_CHARS = 32_767  # Excel's limit per cell; xlsxwriter would cut a longer string silently
+XLSX_CUT_MARK = "… [cut: Excel holds 32,767 characters per cell]"
 
 
 class ExportUsageError(ValueError):
@@ -142,7 +144,26 @@ def export_csv(con, table: str, path: Path) -> None:
         body.unlink(missing_ok=True)
 
 
-def export_xlsx(con, table: str, path: Path) -> None:
+def fit_excel_cells(frame):
+    """Cut every text cell longer than Excel holds, ending it with a visible mark (never silently),
+    and count the cut cells per column. `frame`: a Polars DataFrame; returns (frame, {column: cut})."""
+    import polars as pl
+
+    limit = XLSX_MAX_CHARS - len(XLSX_CUT_MARK)
+    cut = {}
+    for name, dtype in frame.schema.items():
+        if dtype != pl.String:
+            continue
+        too_long = frame.get_column(name).str.len_chars() > XLSX_MAX_CHARS
+        if count := int(too_long.sum() or 0):
+            cut[name] = count
+            frame = frame.with_columns(
+                pl.when(too_long).then(pl.col(name).str.slice(0, limit) + XLSX_CUT_MARK).otherwise(pl.col(name))
+            )
+    return frame, cut
+
+
+def export_xlsx(con, table: str, path: Path) -> list[str]:
     from xlsxwriter import Workbook
 
     rows = row_count(con, table)
@@ -151,7 +172,7 @@ def export_xlsx(con, table: str, path: Path) -> None:
             f"marts.{table} has {rows:,} rows, more than an Excel sheet holds ({XLSX_MAX_ROWS:,}): "
             "not written; export it as parquet or csv"
         )
-    frame = con.sql(safe_select(con, table)).pl()
+    frame, cut = fit_excel_cells(con.sql(safe_select(con, table)).pl())
     workbook = Workbook(
         str(_part(path)),
         {
@@ -175,6 +196,11 @@ def export_xlsx(con, table: str, path: Path) -> None:
         )
     finally:
         workbook.close()
+    return [
+        f"marts.{table}.{column}: {count:,} cell(s) longer than Excel's {XLSX_MAX_CHARS:,} characters were cut"
+        " (marked in the cell); csv and parquet keep them whole"
+        for column, count in cut.items()
+    ]
 
 
 WRITERS = {"parquet": export_parquet, "csv": export_csv, "xlsx": export_xlsx}
@@ -210,11 +236,11 @@ def export_tables(
             raise ExportUsageError(f"{warehouse} has no marts yet: run `backlinks refresh` first")
         plan = plan_tables(requested, existing)
         out_dir.mkdir(parents=True, exist_ok=True)
-        written, errors = [], []
+        written, errors, notes = [], [], list(plan.notes)
         for table in plan.tables:
             path = out_dir / f"{table}.{fmt}"
             try:
-                WRITERS[fmt](con, table, path)
+                notes.extend(WRITERS[fmt](con, table, path) or ())
                 os.replace(_part(path), path)
             except ExportError as exc:
                 errors.append(str(exc))
@@ -222,4 +248,4 @@ def export_tables(
             finally:
                 _part(path).unlink(missing_ok=True)
             written.append(Written(table, path, row_count(con, table)))
-    return written, plan.notes, errors
+    return written, notes, errors

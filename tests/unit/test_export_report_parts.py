@@ -112,3 +112,40 @@ def test_browser_helper_reports_console_errors_exceptions_and_requests(tmp_path)
     assert any("boom" in e for e in result.console_errors)
     assert any("undefinedFunction" in e for e in result.exceptions)
     assert (tmp_path / "missing.png").as_uri() in result.requests
+
+
+def test_excel_cells_longer_than_excel_holds_are_cut_visibly_and_counted():
+    import polars as pl
+
+    from dagster_project.export import XLSX_CUT_MARK, XLSX_MAX_CHARS, fit_excel_cells
+
+    long, exact = "a" * (XLSX_MAX_CHARS + 5), "b" * XLSX_MAX_CHARS
+    frame = pl.DataFrame({"title": [long, exact, None, "short"], "n": [1, 2, 3, 4]})
+    fitted, cut = fit_excel_cells(frame)
+    assert cut == {"title": 1}
+    first = fitted["title"][0]
+    assert len(first) == XLSX_MAX_CHARS and first.endswith(XLSX_CUT_MARK) and first.startswith("aaa")
+    assert fitted["title"].to_list()[1:] == [exact, None, "short"] and fitted["n"].to_list() == [1, 2, 3, 4]
+    assert fit_excel_cells(frame.drop("title"))[1] == {}
+
+
+def test_an_xlsx_export_says_which_cells_it_cut(tmp_path):
+    import duckdb
+    import openpyxl
+
+    from dagster_project.export import XLSX_CUT_MARK, XLSX_MAX_CHARS, export_tables
+
+    warehouse = tmp_path / "w.duckdb"
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute("create schema marts")
+        con.execute("create table marts.unlinked_mentions as select repeat('x', 40000) as title, 1 as n")
+    written, notes, errors = export_tables(warehouse, tmp_path / "out", "xlsx", ["unlinked_mentions"])
+    assert [w.table for w in written] == ["unlinked_mentions"] and not errors
+    assert notes == [
+        "marts.unlinked_mentions.title: 1 cell(s) longer than Excel's 32,767 characters were cut"
+        " (marked in the cell); csv and parquet keep them whole"
+    ]
+    cell = openpyxl.load_workbook(written[0].path).active["A2"].value
+    assert len(cell) == XLSX_MAX_CHARS and cell.endswith(XLSX_CUT_MARK)
+    csv_written, csv_notes, _ = export_tables(warehouse, tmp_path / "csv", "csv", ["unlinked_mentions"])
+    assert csv_notes == [] and "x" * 40000 in csv_written[0].path.read_text(encoding="utf-8-sig")
