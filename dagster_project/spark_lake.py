@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 import tempfile
 from pathlib import Path
 
@@ -50,3 +51,26 @@ def export_lake(warehouse: Path, lake: Path, schemas: tuple[str, ...] = SOURCE_S
             else:
                 os.replace(staging, target)
     return rows
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m dagster_project.spark_lake [--warehouse PATH] [--lake DIR]`: exit 0 written, 2 no
+    such warehouse."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m dagster_project.spark_lake", description=main.__doc__)
+    parser.add_argument(
+        "--warehouse", type=Path, default=Path(os.environ.get("BACKLINKS_WAREHOUSE") or "data/warehouse.duckdb")
+    )
+    parser.add_argument("--lake", type=Path, default=Path(os.environ.get("BACKLINKS_LAKE") or "data/lake"))
+    args = parser.parse_args(argv)
+    if not args.warehouse.is_file():
+        print(f"error: no warehouse at {args.warehouse} (run `backlinks refresh` first)", file=sys.stderr)
+        return 2
+    rows = export_lake(args.warehouse, args.lake)
+    print(f"{len(rows)} tables, {sum(rows.values())} rows written to {args.lake}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
