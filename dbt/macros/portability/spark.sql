@@ -46,7 +46,8 @@
 {#- The canonical raw/audit/config tables as Spark tables over a Parquet lake: for every source
     of the project, `<lake>/<schema>/<table>/` (one folder per table, its Parquet files inside)
     becomes the external table <schema>.<table>. Run at the start of every Spark run
-    (on-run-start) when BACKLINKS_LAKE names the lake, so each run reads the files as they are now; dropping an external table never deletes its files. -#}
+    (on-run-start) when BACKLINKS_LAKE names the lake, so each run reads the files as they are
+    now; dropping an external table never deletes its files. -#}
 {% macro register_lake_sources() -%}
     {%- set lake = env_var('BACKLINKS_LAKE', '') -%}
     {%- if not execute or target.type != 'spark' or not lake -%}
