@@ -56,8 +56,8 @@ def spark_build(sample_refresh, tmp_path_factory) -> SparkBuild:
         "BACKLINKS_SPARK_DIR": str(base / "spark"),
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
     }
-    # seeds and models; the data tests are the DuckDB build's, and the marts below are compared
-    # with it row for row (Spark runs each of the ~300 tests as its own jobs: minutes here)
+    # seeds, models and their data tests; not the dbt unit tests (fixed inputs, no data: the DuckDB
+    # suite runs them, and Spark 4.3 fails three of them with an internal ClassCastException)
     proc = subprocess.run(
         [
             sys.executable,
@@ -72,10 +72,8 @@ def spark_build(sample_refresh, tmp_path_factory) -> SparkBuild:
             str(base / "target"),
             "--log-path",
             str(base / "logs"),
-            "--resource-type",
-            "seed",
-            "--resource-type",
-            "model",
+            "--exclude-resource-type",
+            "unit_test",
         ],
         cwd=DBT_DIR,
         env=env,
@@ -97,12 +95,15 @@ def contract_marts(warehouse: Path) -> list[str]:
         ]
 
 
-def test_spark_builds_every_model(spark_build):
+def test_spark_builds_every_model_and_passes_every_data_test(spark_build):
     out = spark_build.proc.stdout
     assert spark_build.proc.returncode == 0, (
         f"dbt build --target spark failed:\n{out[-6000:]}\n{spark_build.proc.stderr[-3000:]}"
     )
-    assert "ERROR=0" in out and "SKIP=0" in out
+    done = [line for line in out.splitlines() if "Done. PASS=" in line][-1]
+    assert "ERROR=0" in done and "SKIP=0" in done, done
+    finished = [line for line in out.splitlines() if "Finished running" in line][-1]
+    assert " seeds" in finished and " data tests" in finished and " table models" in finished, finished
     # the lake held the sample's rows
     assert spark_build.lake_rows["raw.backlinks"] > 1000 and spark_build.lake_rows["config.sites"] == 4
 
