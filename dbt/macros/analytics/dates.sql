@@ -21,6 +21,15 @@
     ) as date)
 {%- endmacro %}
 
+{#- Spark raises on a step that cannot reach the end; callers pass start <= end. -#}
+{% macro spark__date_series(start_expr, end_expr, step_days) -%}
+    explode(sequence(
+        cast({{ start_expr }} as date),
+        cast({{ end_expr }} as date),
+        make_dt_interval(cast({{ step_days }} as integer))
+    ))
+{%- endmacro %}
+
 {% macro default__date_series(start_expr, end_expr, step_days) -%}
     {{ exceptions.raise_compiler_error("date_series: no implementation for adapter " ~ adapter.type() ~ "; add <adapter>__date_series in macros/analytics/dates.sql") }}
 {%- endmacro %}

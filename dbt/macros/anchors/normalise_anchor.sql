@@ -16,6 +16,12 @@
     '[^\p{L}\p{N}]+'
 {%- endmacro %}
 
+{#- Java regex has Unicode classes too (\p{L}), and no POSIX bracket classes ([[:alnum:]] is
+    a set of the characters `:alnum` there). -#}
+{% macro spark__non_word_pattern() -%}
+    {{ duckdb__non_word_pattern() }}
+{%- endmacro %}
+
 {% macro default__non_word_pattern() -%}
     '[^[:alnum:]]+'
 {%- endmacro %}
@@ -34,6 +40,10 @@
 {#- scheme or www. followed by no whitespace; or label(.label)+.tld with an optional port/path -#}
 {% macro duckdb__naked_url_pattern() -%}
     '^((https?://|www\.)\S+|([\p{L}\p{N}][\p{L}\p{N}-]*\.)+[\p{L}][\p{L}\p{N}-]+\.?(:[0-9]+)?([/?#]\S*)?)$'
+{%- endmacro %}
+
+{% macro spark__naked_url_pattern() -%}
+    {{ duckdb__naked_url_pattern() }}
 {%- endmacro %}
 
 {% macro default__naked_url_pattern() -%}

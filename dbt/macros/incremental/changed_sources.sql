@@ -6,11 +6,18 @@
     or a --full-refresh every model builds from everything, and int_backlinks__changed_sources
     lists every key (the tests scoped to it then test every row). -#}
 
+{#- Whether the incremental models build incrementally on this engine. Spark on plain Parquet has
+    no DELETE (the pre-hooks below) and dbt-spark no delete+insert, so there every run rebuilds
+    them in full, as tables: slower on a long history, the same rows. -#}
+{% macro incremental_supported() -%}
+    {{- return(target.type != 'spark') -}}
+{%- endmacro %}
+
 {#- The relation `model_name` left by the previous run, read before this run rebuilds it; none on
     a first build, a --full-refresh, or at parse time. Only int_backlinks__changed_sources uses
     it (what was there before is how a run knows what it removes). -#}
 {% macro previous_relation(model_name) -%}
-    {%- if not execute or flags.FULL_REFRESH -%}
+    {%- if not execute or flags.FULL_REFRESH or not incremental_supported() -%}
         {{- return(none) -}}
     {%- endif -%}
     {%- set node = graph.nodes['model.' ~ project_name ~ '.' ~ model_name] -%}
@@ -57,6 +64,10 @@
     select (reading its inputs through changed_rows) appends them again; its data tests check
     those rows (meta.tested_rows, macros/incremental/tested_rows.sql). -#}
 {% macro incremental_by(scope) -%}
+    {%- if not incremental_supported() -%}
+        {{ config(materialized='table') }}
+        {{- return('') -}}
+    {%- endif -%}
     {{ config(
         materialized='incremental',
         incremental_strategy='append',

@@ -13,6 +13,13 @@
     string_agg(distinct {{ expr }}, {{ delimiter }} order by {{ expr }})
 {%- endmacro %}
 
+{#- Spark has no ordered string aggregate it can run with DISTINCT (listagg(distinct ...) within
+    group crashes Spark 4.3's optimizer): sort the set instead. Null, as elsewhere, for a group
+    without a non-null value. -#}
+{% macro spark__string_agg_distinct_sorted(expr, delimiter) -%}
+    case when count({{ expr }}) > 0 then array_join(array_sort(collect_set({{ expr }})), {{ delimiter }}) end
+{%- endmacro %}
+
 {#- ANSI / Snowflake spelling. -#}
 {% macro default__string_agg_distinct_sorted(expr, delimiter) -%}
     listagg(distinct {{ expr }}, {{ delimiter }}) within group (order by {{ expr }})
@@ -30,6 +37,10 @@
 {%- endmacro %}
 
 {% macro snowflake__latest_value(expr, order_key) -%}
+    max_by({{ expr }}, {{ order_key }}) filter (where {{ expr }} is not null)
+{%- endmacro %}
+
+{% macro spark__latest_value(expr, order_key) -%}
     max_by({{ expr }}, {{ order_key }}) filter (where {{ expr }} is not null)
 {%- endmacro %}
 
@@ -53,6 +64,10 @@
     min_by({{ expr }}, {{ order_key }}) filter (where {{ expr }} is not null)
 {%- endmacro %}
 
+{% macro spark__earliest_value(expr, order_key) -%}
+    min_by({{ expr }}, {{ order_key }}) filter (where {{ expr }} is not null)
+{%- endmacro %}
+
 {% macro default__earliest_value(expr, order_key) -%}
     (array_agg({{ expr }} order by {{ order_key }}) filter (where {{ expr }} is not null))[1]
 {%- endmacro %}
@@ -70,8 +85,13 @@
     bool_or({{ expr }})
 {%- endmacro %}
 
+{% macro spark__any_true(expr) -%}
+    bool_or({{ expr }})
+{%- endmacro %}
+
+{#- `expr` is parenthesised: `not a and b` would negate only `a`. -#}
 {% macro default__any_true(expr) -%}
-    (max(case when {{ expr }} then 1 when not {{ expr }} then 0 end) = 1)
+    (max(case when ({{ expr }}) then 1 when not ({{ expr }}) then 0 end) = 1)
 {%- endmacro %}
 
 

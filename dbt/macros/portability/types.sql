@@ -7,6 +7,10 @@
     double
 {%- endmacro %}
 
+{% macro spark__type_double() -%}
+    double
+{%- endmacro %}
+
 {#- ANSI spelling (Postgres, Redshift, Snowflake accept it). -#}
 {% macro default__type_double() -%}
     double precision

@@ -244,7 +244,7 @@
         {{ keys_of(rows_alias, key_columns) }},
         {{ hits_alias }}.topic,
         -- mean over the key's rows (rows no cluster keyword hits count as 0)
-        1.0 * sum({{ hits_alias }}.text_rows * {{ hits_alias }}.row_score) / max({{ rows_alias }}.key_rows) as topic_score,
+        cast(sum({{ hits_alias }}.text_rows * {{ hits_alias }}.row_score) as {{ type_double() }}) / max({{ rows_alias }}.key_rows) as topic_score,
         max({{ hits_alias }}.longest_hit) as longest_hit
         {%- for field in fields %},
         max({{ hits_alias }}.{{ field.name }}_hit) as {{ field.name }}_hit

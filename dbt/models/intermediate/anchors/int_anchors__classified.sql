@@ -10,7 +10,7 @@
 -- rebuilds everything), so an anchor seen once keeps its row until the next full refresh.
 {{
     config(
-        materialized='incremental',
+        materialized='incremental' if incremental_supported() else 'table',
         incremental_strategy='append',
     )
 }}

@@ -51,8 +51,17 @@ aggregated as (
         sum(categories_with_weight) as categories,
         sum(weight * categories_with_weight) as total_weight,
         -- p_i = weight / total weight, for each of the categories with that weight
-        0 - sum(categories_with_weight * (1.0 * weight / dimension_weight) * ln(1.0 * weight / dimension_weight)) as entropy,  -- "0 -" keeps a one-category entropy +0.0
-        sum(categories_with_weight * (1.0 * weight / dimension_weight) * (1.0 * weight / dimension_weight)) as simpson,
+        -- (a double, not 1.0 * weight: that is a decimal on Spark, rounded to 6 places)
+        0 - sum(
+            categories_with_weight
+            * (cast(weight as {{ type_double() }}) / dimension_weight)
+            * ln(cast(weight as {{ type_double() }}) / dimension_weight)
+        ) as entropy,  -- "0 -" keeps a one-category entropy +0.0
+        sum(
+            categories_with_weight
+            * (cast(weight as {{ type_double() }}) / dimension_weight)
+            * (cast(weight as {{ type_double() }}) / dimension_weight)
+        ) as simpson,
         sum(weight * (categories_with_weight * smaller_categories + categories_with_weight * (categories_with_weight + 1) / 2.0)) as rank_weighted_sum
     from ranked
     group by site_domain, snapshot_date, dimension
@@ -74,7 +83,11 @@ final as (
         cast(round(1.0 / simpson, 6) as {{ type_double() }}) as inverse_simpson,
         cast(round(10000.0 * simpson, 6) as {{ type_double() }}) as hhi,
         cast(
-            round(2.0 * rank_weighted_sum / (categories * total_weight) - (categories + 1.0) / categories, 6)
+            round(
+                2 * cast(rank_weighted_sum as {{ type_double() }}) / (categories * total_weight)
+                - cast(categories + 1 as {{ type_double() }}) / categories,
+                6
+            )
             as {{ type_double() }}
         ) as gini
     from aggregated

@@ -9,10 +9,10 @@
 -- Rows whose weight drops to 0 are removed (post-hook).
 {{
     config(
-        materialized='incremental',
+        materialized='incremental' if incremental_supported() else 'table',
         incremental_strategy='delete+insert',
         unique_key=['site_domain', 'snapshot_date', 'dimension', 'category'],
-        post_hook="delete from {{ this }} where weight = 0",
+        post_hook="{% if is_incremental() %}delete from {{ this }} where weight = 0{% endif %}",
     )
 }}
 -- depends_on: {{ ref('int_profile__span_changes') }}

@@ -59,7 +59,7 @@ percentiles as (
     select
         source_domain,
         tool,
-        100.0 * (scored_lower + 0.5 * scored_equal) / scored_total as percentile
+        100 * (cast(scored_lower as {{ type_double() }}) + 0.5 * scored_equal) / scored_total as percentile
     from ranked
 ),
 

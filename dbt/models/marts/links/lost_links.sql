@@ -179,7 +179,7 @@ final as (
         cast(round(
             0.5 * coalesce(authority, 0)
             + case when rel = 'follow' then 20 when rel is null then 10 else 0 end
-            + 15.0 * least(lived_days, 365) / 365
+            + 15 * cast(least(lived_days, 365) as {{ type_double() }}) / 365
             + case
                 when in_ledger
                     then 5 + 10 * coalesce({{ safe_divide('ledger_cost', 'site_max_cost') }}, 0)

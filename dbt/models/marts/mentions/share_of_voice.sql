@@ -96,10 +96,10 @@ final as (
         -- numerics
         cast(mentions as integer) as mentions,
         cast(source_type_mentions as integer) as source_type_mentions,
-        cast(1.0 * mentions / source_type_mentions as {{ type_double() }}) as share_of_voice,
+        cast(mentions as {{ type_double() }}) / source_type_mentions as share_of_voice,
         cast(brand_week_mentions as integer) as brand_week_mentions,
         cast(week_mentions as integer) as week_mentions,
-        cast(1.0 * brand_week_mentions / week_mentions as {{ type_double() }}) as week_share_of_voice,
+        cast(brand_week_mentions as {{ type_double() }}) / week_mentions as week_share_of_voice,
         cast(avg_sentiment as {{ type_double() }}) as avg_sentiment,
         cast(reach as {{ type_double() }}) as reach
     from totals

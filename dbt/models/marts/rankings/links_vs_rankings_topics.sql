@@ -132,7 +132,7 @@ series as (
         weekly_links.live_referring_domains,
         case
             when weekly_site_links.topical_referring_domains > 0
-                then 1.0 * weekly_links.live_referring_domains / weekly_site_links.topical_referring_domains
+                then cast(weekly_links.live_referring_domains as {{ type_double() }}) / weekly_site_links.topical_referring_domains
             else 0
         end as links_share,
         topic_positions.keywords_tracked,
@@ -179,11 +179,11 @@ flagged as (
         case
             when series.keywords_tracked is null then null
             when
-                series.links_share >= 1.0 / topic_count.topics_configured
+                series.links_share >= cast(1 as {{ type_double() }}) / topic_count.topics_configured
                 and (series.avg_position is null or series.avg_position > thresholds.topic_divergence_poor_position)
                 then 'many_links_poor_rankings'
             when
-                series.links_share < 0.5 / topic_count.topics_configured
+                series.links_share < cast(0.5 as {{ type_double() }}) / topic_count.topics_configured
                 and series.avg_position <= thresholds.topic_divergence_good_position
                 then 'few_links_good_rankings'
         end as divergence,
