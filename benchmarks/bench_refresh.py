@@ -5,13 +5,15 @@ Worlds (built with the project's generator, dagster_project/samplegen/worlds.py,
   competitors), referring hosts Zipf-distributed over `--hosts`;
 - WEEKS: weekly full Semrush exports (`--weekly-rows` a week, 2% churn a week).
 
-Measured, each in its own process (wall seconds, peak RSS of the process tree):
+Measured, each in its own process (wall seconds, CPU seconds and peak RSS of the process tree):
 1. floor     — DuckDB parses the BIG CSVs and counts distinct source URLs;
 2. notebook  — pandas + tldextract: read, host, registrable domain (row by row), dedup;
 3. refresh   — `backlinks refresh` of BIG into a fresh warehouse, with the CLI's own split
                (start-up, landing, checks, models, publish; its "Time:" line);
-4. sample    — `backlinks refresh` of the bundled sample into a fresh warehouse, then again with
-               nothing new (the no-op refresh);
+4. sample    — `backlinks refresh` of the bundled sample into a fresh warehouse (and a new Dagster
+               home), with deterministic counts (dbt nodes, Dagster events stored for the run),
+               then again with nothing new (the no-op refresh); `--only sample --repeat N`
+               repeats the pair (wall time on a shared machine is noise, CPU seconds much less);
 5. weeks     — a full refresh of 2 weeks, one more week (the first refresh of a new warehouse has
                no previous generation to start from, so it copies), then the measured one: +1 week
                on 3 weeks; the same from 11 weeks: +1 week on 12 weeks. One more week should cost
@@ -23,6 +25,7 @@ Prints one table; figures go to the README with the date and machine. Not part o
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import os
@@ -78,12 +81,15 @@ def child_notebook(files: list[str]) -> dict:
 
 
 class PeakRss:
-    """Peak resident memory of a process and all its children (dbt runs in a child), polled."""
+    """Peak resident memory of a process and all its children (dbt runs in a child), polled; and
+    the CPU seconds (user + system) of every process of the tree, as last seen by the poll: what
+    rusage of waited-for children would miss (the validation worker is never waited for)."""
 
     def __init__(self, pid: int) -> None:
         import psutil
 
         self.process, self.peak, self._stop = psutil.Process(pid), 0, threading.Event()
+        self.cpu_by_pid: dict[int, float] = {}
         self._thread = threading.Thread(target=self._poll, daemon=True)
         self._thread.start()
 
@@ -93,7 +99,13 @@ class PeakRss:
         while not self._stop.is_set():
             try:
                 tree = [self.process, *self.process.children(recursive=True)]
-                self.peak = max(self.peak, sum(p.memory_info().rss for p in tree if p.is_running()))
+                rss = 0
+                for p in tree:
+                    with contextlib.suppress(psutil.Error):
+                        rss += p.memory_info().rss
+                        times = p.cpu_times()
+                        self.cpu_by_pid[p.pid] = times.user + times.system
+                self.peak = max(self.peak, rss)
             except psutil.Error:
                 pass
             self._stop.wait(0.05)
@@ -102,6 +114,10 @@ class PeakRss:
         self._stop.set()
         self._thread.join()
         return self.peak / 2**20
+
+    @property
+    def cpu_seconds(self) -> float:
+        return sum(self.cpu_by_pid.values())
 
 
 def run_child(name: str, files: list[Path]) -> dict:
@@ -131,7 +147,15 @@ def refresh(inbox: Path, warehouse: Path, log: Path, *extra: str) -> dict:
         peak = PeakRss(proc.pid)
         text, _ = proc.communicate()
         out.write(text)
-    result = {"seconds": time.perf_counter() - start, "peak_mb": peak.stop(), "exit": proc.returncode, "split": {}}
+    result = {
+        "seconds": time.perf_counter() - start,
+        "peak_mb": peak.stop(),
+        "exit": proc.returncode,
+        "split": {},
+        # CPU of the CLI and every process it started (dbt, the validation worker), as last polled
+        # (a process's last 50 ms may be missed): steadier than wall time on a shared machine
+        "cpu_s": peak.cpu_seconds,
+    }
     match = TIME_LINE.search(text)
     if match:
         for part in match[2].split(", "):
@@ -155,6 +179,22 @@ def slowest_dbt_nodes(warehouse: Path, count: int = 12) -> list[str]:
     return [f"dbt build {results['elapsed_time']:.1f} s ({summary}); slowest nodes:", *lines]
 
 
+def run_counts(warehouse: Path) -> dict:
+    """Deterministic counts of the warehouse's last run: dbt nodes (run_results.json) and the
+    Dagster events stored for it (its run's file in the instance beside the warehouse)."""
+    import sqlite3
+
+    counts = {}
+    results = warehouse.parent / "logs" / f"{warehouse.stem}-dbt" / "run_results.json"
+    if results.exists():
+        counts["dbt_nodes"] = len(json.loads(results.read_text())["results"])
+    runs = sorted((warehouse.parent / ".dagster_home" / "history" / "runs").glob("*-*.db"), key=os.path.getmtime)
+    if runs:
+        with contextlib.closing(sqlite3.connect(runs[-1])) as con:
+            counts["events"] = con.execute("select count(*) from event_logs").fetchone()[0]
+    return counts
+
+
 def fresh(path: Path) -> Path:
     shutil.rmtree(path, ignore_errors=True)
     path.mkdir(parents=True)
@@ -171,6 +211,7 @@ def main() -> int:
     parser.add_argument("--weekly-rows", type=int, default=250_000, help="rows of one weekly full export (all sites)")
     parser.add_argument("--workdir", type=Path, default=None)
     parser.add_argument("--only", nargs="*", default=["big", "sample", "weeks"], help="big, sample, weeks")
+    parser.add_argument("--repeat", type=int, default=1, help="run the sample step this many times")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("files", nargs="*", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -203,14 +244,13 @@ def main() -> int:
         print("\n".join(slowest_dbt_nodes(work / "big.duckdb")), flush=True)
 
     if "sample" in args.only:
-        for stale in work.glob("sample.duckdb*"):
-            stale.unlink()
-        rows.append(
-            ("backlinks refresh, bundled sample, fresh", refresh(ROOT / "data" / "sample", work / "sample.duckdb", log))
-        )
-        rows.append(
-            ("backlinks refresh, sample, nothing new", refresh(ROOT / "data" / "sample", work / "sample.duckdb", log))
-        )
+        for _ in range(args.repeat):
+            # its own folder: a fresh warehouse, and a new Dagster home beside it, as a new user has
+            warehouse = fresh(work / "sample") / "sample.duckdb"
+            sample = refresh(ROOT / "data" / "sample", warehouse, log)
+            sample["counts"] = run_counts(warehouse)
+            rows.append(("backlinks refresh, bundled sample, fresh", sample))
+            rows.append(("backlinks refresh, sample, nothing new", refresh(ROOT / "data" / "sample", warehouse, log)))
 
     if "weeks" in args.only:
         # A full refresh of `history` weekly exports; one more week (the first refresh after a new
@@ -230,13 +270,16 @@ def main() -> int:
             rows.append((f"+1 weekly export on {history + 1} weeks", refresh(inbox, warehouse, log)))
 
     print(f"\n{dt.date.today()} · {os.cpu_count()} CPUs · workdir {work}")
-    header = f"{'measurement':<44} {'wall s':>7} {'peak MB':>8} {'exit':>4}  split / ratios"
+    header = f"{'measurement':<44} {'wall s':>7} {'cpu s':>6} {'peak MB':>8} {'exit':>4}  split / ratios"
     print(header + "\n" + "-" * (len(header) + 40))
     for label, r in rows:
         notes = ", ".join(f"{k} {v:.1f}" for k, v in r.get("split", {}).items())
         if "vs_notebook" in r:
             notes = f"{r['vs_notebook']:.2f}x notebook, {r['vs_floor']:.0f}x floor; " + notes
-        print(f"{label:<44} {r['seconds']:>7.1f} {r['peak_mb']:>8.0f} {r.get('exit', ''):>4}  {notes}")
+        if "counts" in r:
+            notes += "; " + ", ".join(f"{k} {v}" for k, v in r["counts"].items())
+        cpu = f"{r['cpu_s']:.1f}" if "cpu_s" in r else ""
+        print(f"{label:<44} {r['seconds']:>7.1f} {cpu:>6} {r['peak_mb']:>8.0f} {r.get('exit', ''):>4}  {notes}")
     by_label = dict(rows)
     if "+1 weekly export on 12 weeks" in by_label:
         inc3, inc12 = by_label["+1 weekly export on 3 weeks"], by_label["+1 weekly export on 12 weeks"]

@@ -108,3 +108,64 @@ def test_a_run_that_lands_nothing_says_why_and_one_that_lands_says_nothing():
     )
     assert landing_note(_counts(files_seen=5, files_loaded=1), Path("/i"), "a", "b") is None
     assert landing_note(_counts(files_seen=5, files_rejected=1), Path("/i"), "a", "b") is None
+
+
+def _partitioned_run(home: Path, reuse: bool) -> list[tuple]:
+    """One run over three weekly partitions of a partitioned asset with a check, recorded in the
+    persistent instance at `home`; its id and the rows it stored (wall-clock columns left out)."""
+    import sqlite3
+
+    weeks = dg.WeeklyPartitionsDefinition(start_date="2026-08-03", end_date="2026-08-31", day_offset=1)
+
+    @dg.asset(partitions_def=weeks, backfill_policy=dg.BackfillPolicy.single_run())
+    def links(context: dg.AssetExecutionContext) -> None:
+        context.log.info(f"weeks {context.partition_key_range}")
+
+    @dg.asset_check(asset=links)
+    def has_rows() -> dg.AssetCheckResult:
+        return dg.AssetCheckResult(passed=True, metadata={"rows": 3})
+
+    home.mkdir()
+    (home / "dagster.yaml").write_text(I.DAGSTER_YAML)
+    with dg.DagsterInstance.from_config(str(home)) as instance:
+        job = dg.Definitions(assets=[links], asset_checks=[has_rows]).resolve_implicit_global_asset_job_def()
+        tags = {"dagster/asset_partition_range_start": "2026-08-03", "dagster/asset_partition_range_end": "2026-08-17"}
+        if reuse:
+            storage = instance.event_log_storage
+            with I.reused_connections(instance):
+                assert type(storage).__name__ == "ReusingSqliteEventLogStorage"
+                result = job.execute_in_process(instance=instance, tags=tags)
+            # the stock class again, and no engine (no open SQLite file) left behind
+            assert type(storage).__name__ == "SqliteEventLogStorage" and "_reused_engines" not in vars(storage)
+        else:
+            result = job.execute_in_process(instance=instance, tags=tags)
+        assert result.success
+        assert instance.get_materialized_partitions(links.key) == {"2026-08-03", "2026-08-10", "2026-08-17"}
+    # what was stored, file by file: every table's row count, and the identifying columns of the
+    # event log, the check executions and the materialization tags (event bodies hold clocks and pids)
+    columns = {
+        "event_logs": "dagster_event_type, asset_key, partition, step_key",
+        "asset_check_executions": "asset_key, check_name, partition, execution_status",
+        "asset_event_tags": "asset_key, key",  # values: data versions, hashed from the run id
+        "asset_keys": "asset_key",
+    }
+    rows = []
+    for db in sorted((home / "history" / "runs").glob("*.db")):
+        shard = "run" if db.stem == result.run_id else db.stem
+        with sqlite3.connect(db) as con:
+            for (table,) in con.execute("select name from sqlite_master where type = 'table' order by 1"):
+                rows.append((shard, table, con.execute(f'select count(*) from "{table}"').fetchone()[0]))
+                if table in columns:
+                    rows += sorted(
+                        (shard, table, *map(str, r)) for r in con.execute(f"select {columns[table]} from {table}")
+                    )
+    return rows
+
+
+def test_reused_connections_store_what_dagster_stores(tmp_path):
+    """The CLI's cheaper event writes (one SQLite engine per file) record the same events, the same
+    asset rows and the same per-partition materializations as Dagster's own storage."""
+    stock = _partitioned_run(tmp_path / "stock", reuse=False)
+    reused = _partitioned_run(tmp_path / "reused", reuse=True)
+    assert ("index", "event_logs", "ASSET_MATERIALIZATION", '["links"]', "2026-08-17", "links") in stock
+    assert reused == stock

@@ -17,7 +17,6 @@ from dagster_project import warehouse as wh
 from dagster_project.defs.automation.partitions import SINGLE_RUN, current_bounds, snapshot_partitions
 from dagster_project.defs.automation.run_lock import check_landing
 from dagster_project.defs.dbt import parse_ahead
-from dagster_project.defs.dbt.build_args import window_env
 from dagster_project.defs.dbt.project import DbtCli, dbt_project
 from dagster_project.defs.resources import WarehouseResource
 from dagster_project.loader import ingest_inbox
@@ -89,7 +88,7 @@ def landed_exports(context: dg.AssetExecutionContext, config: LandingConfig, war
     start, end = context.partition_key_range.start, context.partition_key_range.end
     bounds = current_bounds()
     if context.job_def.executor_def.name in parse_ahead.IN_PROCESS_EXECUTORS:  # the dbt step can wait for it
-        if parse_ahead.start(dbt, paths.dbt_target, window_env(planning.window_vars(start, end, bounds))):
+        if parse_ahead.start_for_run(dbt, paths.dbt_target, start, end):
             context.log.info(
                 f"dbt parse started alongside landing (a first build of this warehouse): {paths.dbt_target}"
             )
