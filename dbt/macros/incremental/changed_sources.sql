@@ -121,9 +121,14 @@
     select (reading its inputs through changed_rows) appends them again; its data tests check
     those rows (meta.tested_rows, macros/incremental/tested_rows.sql). On Spark the run
     overwrites the partitions holding those rows instead (partitioned_incremental); the model's
-    last select ends its columns with partition_key(scope). -#}
-{% macro incremental_by(scope) -%}
-    {%- if partitioned_incremental() -%}
+    last select ends its columns with partition_key(scope), or with partitioned=false the model
+    is a table on Spark, rebuilt whole. -#}
+{% macro incremental_by(scope, partitioned=true) -%}
+    {%- if partitioned_incremental() and not partitioned -%}
+        {#- a model that cannot carry a partition column (an enforced contract) is a table there -#}
+        {{ config(materialized='table') }}
+        {{- return('') -}}
+    {%- elif partitioned_incremental() -%}
         {#- Spark: replace the partitions the run touches (the model adds partition_key(scope)) -#}
         {{ config(
             materialized='incremental',
