@@ -50,14 +50,19 @@ class SparkBuild:
         return str(self.spark_dir / "warehouse" / "marts.db" / table / "*.parquet")
 
 
-def spark_dbt_build(base: Path, window: dict[str, str] | None = None) -> tuple[subprocess.CompletedProcess, float]:
+def spark_dbt_build(
+    base: Path, window: dict[str, str] | None = None, *extra: str
+) -> tuple[subprocess.CompletedProcess, float]:
     """`dbt build --target spark` over the lake and Spark tables under `base`; `window` is the
-    snapshot window of an incremental run, passed as the Dagster dbt asset passes it."""
+    snapshot window of an incremental run, passed as the Dagster dbt asset passes it; `extra`
+    more dbt arguments (a selection)."""
     env = {
         **os.environ,
         "BACKLINKS_LAKE": str(base / "lake"),
         "BACKLINKS_SPARK_DIR": str(base / "spark"),
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+        # more buckets than the default 16, so the incremental run below leaves some untouched
+        "BACKLINKS_SPARK_BUCKETS": "64",
     }
     for name in ("BACKLINKS_DBT_MIN_DATE", "BACKLINKS_DBT_MAX_DATE"):
         env.pop(name, None)
@@ -82,6 +87,7 @@ def spark_dbt_build(base: Path, window: dict[str, str] | None = None) -> tuple[s
             str(base / "logs"),
             "--exclude-resource-type",
             "unit_test",
+            *extra,
         ],
         cwd=DBT_DIR,
         env=env,
@@ -184,7 +190,9 @@ def same_value(duck, spark) -> bool:
 
 # --- one incremental Spark run (last: it changes the Spark tables the tests above read) ---------
 
-NEW_SNAPSHOT = "majestic/knifecraft.co.uk_backlinks_fresh_2026-11-01.csv"
+# a later Moz export of one competitor: a few dozen pages change, so most key buckets do not
+NEW_SNAPSHOT = "moz/sharpstore.com-inbound-links-2026-11-01.csv"
+PREVIOUS_SNAPSHOT = "moz/sharpstore.com-inbound-links-2026-10-01.csv"
 
 
 @dataclass
@@ -193,11 +201,19 @@ class IncrementalRun:
     window: dict[str, str]
     warehouse: Path
     seconds: float
+    files_before: set[str]
+    files_after: set[str]
+
+
+def bucket_files(spark_dir: Path) -> set[str]:
+    """The Parquet files of int_backlinks__observations (a rewritten partition gets new names)."""
+    folder = spark_dir / "warehouse" / "intermediate.db" / "int_backlinks__observations"
+    return {str(path.relative_to(folder)) for path in folder.glob("*/*.parquet")}
 
 
 @pytest.fixture(scope="session")
 def spark_incremental(spark_build, sample_refresh) -> IncrementalRun:
-    """A later Majestic snapshot (the 2026-10-01 export, 9 rows shorter) landed by `backlinks
+    """A later Moz snapshot (the 2026-10-01 export, 5 rows shorter) landed by `backlinks
     refresh` into a copy of the sample warehouse, the lake re-exported from it, and the Spark
     models built over the Spark tables of spark_build with the window the DuckDB refresh gives
     dbt for that snapshot."""
@@ -206,18 +222,22 @@ def spark_incremental(spark_build, sample_refresh) -> IncrementalRun:
     inbox, warehouse = base / "inbox", base / "warehouse.duckdb"
     shutil.copytree(SAMPLE_INBOX, inbox)
     shutil.copyfile(sample_refresh.warehouse, warehouse)
-    previous = (SAMPLE_INBOX / "majestic/knifecraft.co.uk_backlinks_fresh_2026-10-01.csv").read_text(encoding="utf-8")
-    (inbox / NEW_SNAPSHOT).write_text("\n".join(previous.splitlines()[:-9]) + "\n", encoding="utf-8")
+    previous = (SAMPLE_INBOX / PREVIOUS_SNAPSHOT).read_text(encoding="utf-8")
+    (inbox / NEW_SNAPSHOT).write_text("\n".join(previous.splitlines()[:-5]) + "\n", encoding="utf-8")
     landed = refresh(inbox, warehouse)
     assert landed.exit_code in (0, 1), landed.stdout[-3000:]
     export_lake(warehouse, spark_build.base / "lake")
-    day = dt.date(2026, 11, 1)
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        day = con.execute("select max(snapshot_date) from raw.backlinks").fetchone()[0]
+    assert day == dt.date(2026, 11, 1), day  # dated by its name
     bounds = current_bounds()
     key = planning.partition_key_for(day, bounds)
     window = planning.dbt_window(key, key, bounds, [day])
+    files_before = bucket_files(spark_build.spark_dir)
     proc, seconds = spark_dbt_build(spark_build.base, window)
+    files_after = bucket_files(spark_build.spark_dir)
     print(f"\nSpark: full build {spark_build.seconds:.0f} s, incremental build {seconds:.0f} s (window {window})")
-    return IncrementalRun(proc, window, warehouse, seconds)
+    return IncrementalRun(proc, window, warehouse, seconds, files_before, files_after)
 
 
 def test_an_incremental_spark_run_builds_incrementally_and_passes_every_data_test(spark_incremental):
@@ -229,6 +249,9 @@ def test_an_incremental_spark_run_builds_incrementally_and_passes_every_data_tes
     assert "ERROR=0" in done and "SKIP=0" in done, done
     finished = [line for line in out.splitlines() if "Finished running" in line][-1]
     assert " incremental models" in finished, finished
+    # the buckets of the changed pages were rewritten, the others kept their files
+    assert spark_incremental.files_after - spark_incremental.files_before
+    assert spark_incremental.files_after & spark_incremental.files_before
 
 
 def test_the_incremental_spark_run_equals_the_duckdb_build_of_the_same_data(spark_incremental, spark_build):
@@ -237,6 +260,37 @@ def test_the_incremental_spark_run_equals_the_duckdb_build_of_the_same_data(spar
         new_rows = con.execute("select count(*) from raw.backlinks where snapshot_date = date '2026-11-01'").fetchone()[
             0
         ]
-    assert new_rows > 100  # the snapshot landed, so the run had something to rebuild
+    assert new_rows > 50  # the snapshot landed, so the run had something to rebuild
     mismatches = mart_mismatches(spark_incremental.warehouse, spark_build)
     assert not mismatches, "\n".join(mismatches)
+
+
+def partitioned_tables(spark_dir: Path) -> dict[str, list[tuple]]:
+    """Every partitioned Spark table (the incremental models): its rows, sorted."""
+    tables = {}
+    with duckdb.connect() as con:
+        for folder in sorted((spark_dir / "warehouse" / "intermediate.db").iterdir()):
+            if any("=" in child.name for child in folder.iterdir()):
+                files = str(folder / "**" / "*.parquet")
+                tables[folder.name] = con.execute(
+                    f"select * from read_parquet('{files}', hive_partitioning = true) order by all"
+                ).fetchall()
+    return tables
+
+
+def test_rerunning_the_window_on_spark_leaves_every_incremental_table_as_it_was(spark_incremental, spark_build):
+    assert spark_incremental.proc.returncode == 0, spark_incremental.proc.stdout[-3000:]
+    before = partitioned_tables(spark_build.spark_dir)
+    assert len(before) == 13 and all(before.values()), {name: len(rows) for name, rows in before.items()}
+    proc, _ = spark_dbt_build(
+        spark_build.base,
+        spark_incremental.window,
+        "--select",
+        "config.materialized:incremental",
+        "--resource-type",
+        "model",
+    )
+    assert proc.returncode == 0, proc.stdout[-4000:]
+    after = partitioned_tables(spark_build.spark_dir)
+    assert {name: len(rows) for name, rows in after.items()} == {name: len(rows) for name, rows in before.items()}
+    assert after == before
