@@ -3,23 +3,29 @@
 same contract marts as the DuckDB build of the same inbox (README, "Running on Spark").
 
 One Spark build per session (Spark's start-up and its per-query overhead make it the slowest
-build in the suite); every test reads its result."""
+build in the suite); every test reads its result. The last tests then land a later snapshot and
+run one incremental Spark build over it (the models replace only the partitions it touches): they
+come last in this module because they change the Spark tables the others read."""
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import os
 import shutil
 import subprocess
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 import pytest
 
+from dagster_project import planning
+from dagster_project.defs.automation.partitions import current_bounds
 from dagster_project.spark_lake import export_lake
-from tests.conftest import ROOT
+from tests.conftest import ROOT, SAMPLE_INBOX, refresh
 
 pytestmark = [pytest.mark.spark, pytest.mark.e2e]
 
@@ -37,30 +43,32 @@ class SparkBuild:
     duckdb_warehouse: Path
     spark_dir: Path
     lake_rows: dict[str, int]
+    base: Path
+    seconds: float
 
     def mart_files(self, table: str) -> str:
         return str(self.spark_dir / "warehouse" / "marts.db" / table / "*.parquet")
 
 
-@pytest.fixture(scope="session")
-def spark_build(sample_refresh, tmp_path_factory) -> SparkBuild:
-    import importlib.util
-
-    if importlib.util.find_spec("pyspark") is None or importlib.util.find_spec("dbt.adapters.spark") is None:
-        message = "the Spark tests need the `spark` dependency group: python3 -m uv run --group spark pytest"
-        pytest.fail(message) if os.environ.get("CI") else pytest.skip(message)
-    if shutil.which("java") is None:
-        if os.environ.get("CI"):
-            pytest.fail("Spark needs Java 17 (`java` on PATH); .ci/run installs openjdk-17-jre-headless")
-        pytest.skip("Spark needs Java 17 (`java` on PATH): apt-get install openjdk-17-jre-headless")
-    base = tmp_path_factory.mktemp("spark")
-    lake_rows = export_lake(sample_refresh.warehouse, base / "lake")
+def spark_dbt_build(
+    base: Path, window: dict[str, str] | None = None, *extra: str
+) -> tuple[subprocess.CompletedProcess, float]:
+    """`dbt build --target spark` over the lake and Spark tables under `base`; `window` is the
+    snapshot window of an incremental run, passed as the Dagster dbt asset passes it; `extra`
+    more dbt arguments (a selection)."""
     env = {
         **os.environ,
         "BACKLINKS_LAKE": str(base / "lake"),
         "BACKLINKS_SPARK_DIR": str(base / "spark"),
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+        # more buckets than the default 16, so the incremental run below leaves some untouched
+        "BACKLINKS_SPARK_BUCKETS": "64",
     }
+    for name in ("BACKLINKS_DBT_MIN_DATE", "BACKLINKS_DBT_MAX_DATE"):
+        env.pop(name, None)
+    if window:
+        env["BACKLINKS_DBT_MIN_DATE"], env["BACKLINKS_DBT_MAX_DATE"] = window["min_date"], window["max_date"]
+    started = time.monotonic()
     # seeds, models and their data tests; not the dbt unit tests (fixed inputs, no data: the DuckDB
     # suite runs them, and Spark 4.3 fails three of them with an internal ClassCastException)
     proc = subprocess.run(
@@ -79,6 +87,7 @@ def spark_build(sample_refresh, tmp_path_factory) -> SparkBuild:
             str(base / "logs"),
             "--exclude-resource-type",
             "unit_test",
+            *extra,
         ],
         cwd=DBT_DIR,
         env=env,
@@ -87,7 +96,24 @@ def spark_build(sample_refresh, tmp_path_factory) -> SparkBuild:
         timeout=1500,
         stdin=subprocess.DEVNULL,
     )
-    return SparkBuild(proc, sample_refresh.warehouse, base / "spark", lake_rows)
+    return proc, time.monotonic() - started
+
+
+@pytest.fixture(scope="session")
+def spark_build(sample_refresh, tmp_path_factory) -> SparkBuild:
+    import importlib.util
+
+    if importlib.util.find_spec("pyspark") is None or importlib.util.find_spec("dbt.adapters.spark") is None:
+        message = "the Spark tests need the `spark` dependency group: python3 -m uv run --group spark pytest"
+        pytest.fail(message) if os.environ.get("CI") else pytest.skip(message)
+    if shutil.which("java") is None:
+        if os.environ.get("CI"):
+            pytest.fail("Spark needs Java 17 (`java` on PATH); .ci/run installs openjdk-17-jre-headless")
+        pytest.skip("Spark needs Java 17 (`java` on PATH): apt-get install openjdk-17-jre-headless")
+    base = tmp_path_factory.mktemp("spark")
+    lake_rows = export_lake(sample_refresh.warehouse, base / "lake")
+    proc, seconds = spark_dbt_build(base)
+    return SparkBuild(proc, sample_refresh.warehouse, base / "spark", lake_rows, base, seconds)
 
 
 def contract_marts(warehouse: Path) -> list[str]:
@@ -115,11 +141,17 @@ def test_spark_builds_every_model_and_passes_every_data_test(spark_build):
 
 def test_every_contract_mart_equals_the_duckdb_build(spark_build):
     assert spark_build.proc.returncode == 0, spark_build.proc.stdout[-3000:]
-    marts = contract_marts(spark_build.duckdb_warehouse)
+    mismatches = mart_mismatches(spark_build.duckdb_warehouse, spark_build)
+    assert not mismatches, "\n".join(mismatches)
+
+
+def mart_mismatches(warehouse: Path, spark_build: SparkBuild) -> list[str]:
+    """Every contract mart of the DuckDB `warehouse` against its Spark table: the differences."""
+    marts = contract_marts(warehouse)
     assert len(marts) >= 16
     mismatches = []
     con = duckdb.connect()
-    con.execute(f"attach '{spark_build.duckdb_warehouse}' as wh (read_only)")
+    con.execute(f"attach '{warehouse}' as wh (read_only)")
     for table in marts:
         columns = con.execute(
             "select column_name, data_type from duckdb_columns() where database_name = 'wh' and schema_name = 'marts' "
@@ -144,7 +176,8 @@ def test_every_contract_mart_equals_the_duckdb_build(spark_build):
             if differs:
                 mismatches.append(f"{table}: {differs[:3]} in {duck_row}")
                 break
-    assert not mismatches, "\n".join(mismatches)
+    con.close()
+    return mismatches
 
 
 def same_value(duck, spark) -> bool:
@@ -153,3 +186,111 @@ def same_value(duck, spark) -> bool:
             return math.isnan(duck) and math.isnan(spark)
         return math.isclose(duck, spark, rel_tol=FLOAT_REL_TOL, abs_tol=FLOAT_ABS_TOL)
     return duck == spark
+
+
+# --- one incremental Spark run (last: it changes the Spark tables the tests above read) ---------
+
+# a later Moz export of one competitor: a few dozen pages change, so most key buckets do not
+NEW_SNAPSHOT = "moz/sharpstore.com-inbound-links-2026-11-01.csv"
+PREVIOUS_SNAPSHOT = "moz/sharpstore.com-inbound-links-2026-10-01.csv"
+
+
+@dataclass
+class IncrementalRun:
+    proc: subprocess.CompletedProcess
+    window: dict[str, str]
+    warehouse: Path
+    seconds: float
+    files_before: set[str]
+    files_after: set[str]
+
+
+def bucket_files(spark_dir: Path) -> set[str]:
+    """The Parquet files of int_backlinks__observations (a rewritten partition gets new names)."""
+    folder = spark_dir / "warehouse" / "intermediate.db" / "int_backlinks__observations"
+    return {str(path.relative_to(folder)) for path in folder.glob("*/*.parquet")}
+
+
+@pytest.fixture(scope="session")
+def spark_incremental(spark_build, sample_refresh) -> IncrementalRun:
+    """A later Moz snapshot (the 2026-10-01 export, 5 rows shorter) landed by `backlinks
+    refresh` into a copy of the sample warehouse, the lake re-exported from it, and the Spark
+    models built over the Spark tables of spark_build with the window the DuckDB refresh gives
+    dbt for that snapshot."""
+    assert spark_build.proc.returncode == 0, spark_build.proc.stdout[-3000:]
+    base = spark_build.base / "incremental"
+    inbox, warehouse = base / "inbox", base / "warehouse.duckdb"
+    shutil.copytree(SAMPLE_INBOX, inbox)
+    shutil.copyfile(sample_refresh.warehouse, warehouse)
+    previous = (SAMPLE_INBOX / PREVIOUS_SNAPSHOT).read_text(encoding="utf-8")
+    (inbox / NEW_SNAPSHOT).write_text("\n".join(previous.splitlines()[:-5]) + "\n", encoding="utf-8")
+    landed = refresh(inbox, warehouse)
+    assert landed.exit_code in (0, 1), landed.stdout[-3000:]
+    export_lake(warehouse, spark_build.base / "lake")
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        day = con.execute("select max(snapshot_date) from raw.backlinks").fetchone()[0]
+    assert day == dt.date(2026, 11, 1), day  # dated by its name
+    bounds = current_bounds()
+    key = planning.partition_key_for(day, bounds)
+    window = planning.dbt_window(key, key, bounds, [day])
+    files_before = bucket_files(spark_build.spark_dir)
+    proc, seconds = spark_dbt_build(spark_build.base, window)
+    files_after = bucket_files(spark_build.spark_dir)
+    print(f"\nSpark: full build {spark_build.seconds:.0f} s, incremental build {seconds:.0f} s (window {window})")
+    return IncrementalRun(proc, window, warehouse, seconds, files_before, files_after)
+
+
+def test_an_incremental_spark_run_builds_incrementally_and_passes_every_data_test(spark_incremental):
+    out = spark_incremental.proc.stdout
+    assert spark_incremental.proc.returncode == 0, f"{out[-6000:]}\n{spark_incremental.proc.stderr[-3000:]}"
+    # a real window, not all of time
+    assert spark_incremental.window["min_date"] > "2000-01-01", spark_incremental.window
+    done = [line for line in out.splitlines() if "Done. PASS=" in line][-1]
+    assert "ERROR=0" in done and "SKIP=0" in done, done
+    finished = [line for line in out.splitlines() if "Finished running" in line][-1]
+    assert " incremental models" in finished, finished
+    # the buckets of the changed pages were rewritten, the others kept their files
+    assert spark_incremental.files_after - spark_incremental.files_before
+    assert spark_incremental.files_after & spark_incremental.files_before
+
+
+def test_the_incremental_spark_run_equals_the_duckdb_build_of_the_same_data(spark_incremental, spark_build):
+    assert spark_incremental.proc.returncode == 0, spark_incremental.proc.stdout[-3000:]
+    with duckdb.connect(str(spark_incremental.warehouse), read_only=True) as con:
+        new_rows = con.execute("select count(*) from raw.backlinks where snapshot_date = date '2026-11-01'").fetchone()[
+            0
+        ]
+    assert new_rows > 50  # the snapshot landed, so the run had something to rebuild
+    mismatches = mart_mismatches(spark_incremental.warehouse, spark_build)
+    assert not mismatches, "\n".join(mismatches)
+
+
+def partitioned_tables(spark_dir: Path) -> dict[str, list[tuple]]:
+    """Every partitioned Spark table (the incremental models): its rows, sorted."""
+    tables = {}
+    with duckdb.connect() as con:
+        for folder in sorted((spark_dir / "warehouse" / "intermediate.db").iterdir()):
+            if any("=" in child.name for child in folder.iterdir()):
+                files = str(folder / "**" / "*.parquet")
+                tables[folder.name] = con.execute(
+                    f"select * from read_parquet('{files}', hive_partitioning = true) order by all"
+                ).fetchall()
+    return tables
+
+
+def test_rerunning_the_window_on_spark_leaves_every_incremental_table_as_it_was(spark_incremental, spark_build):
+    assert spark_incremental.proc.returncode == 0, spark_incremental.proc.stdout[-3000:]
+    before = partitioned_tables(spark_build.spark_dir)
+    assert len(before) == 13 and all(before.values()), {name: len(rows) for name, rows in before.items()}
+    proc, _ = spark_dbt_build(
+        spark_build.base,
+        spark_incremental.window,
+        "--select",
+        "config.materialized:incremental",
+        "--resource-type",
+        "model",
+    )
+    assert proc.returncode == 0, proc.stdout[-4000:]
+    after = partitioned_tables(spark_build.spark_dir)
+    assert {name: len(rows) for name, rows in after.items()} == {name: len(rows) for name, rows in before.items()}
+    assert after == before

@@ -23,3 +23,23 @@
 {% macro default__routing_hash(columns) -%}
     {{ surrogate_key(columns) }}
 {%- endmacro %}
+
+
+{#- The bucket (0 .. buckets-1) of a key: a stable hash of its text (null as ''), for tables
+    partitioned by bucket (the Spark incremental models, macros/incremental/changed_sources.sql).
+    Every engine must give a key the same bucket on every run. -#}
+{% macro key_bucket(column, buckets) -%}
+    {{ return(adapter.dispatch('key_bucket', 'backlink_warehouse')(column, buckets)) }}
+{%- endmacro %}
+
+{% macro duckdb__key_bucket(column, buckets) -%}
+    cast(hash(coalesce(cast({{ column }} as {{ dbt.type_string() }}), '')) % {{ buckets }} as integer)
+{%- endmacro %}
+
+{% macro spark__key_bucket(column, buckets) -%}
+    cast(pmod(xxhash64(coalesce(cast({{ column }} as string), '')), {{ buckets }}) as int)
+{%- endmacro %}
+
+{% macro default__key_bucket(column, buckets) -%}
+    {{ exceptions.raise_compiler_error("key_bucket has no version for " ~ target.type) }}
+{%- endmacro %}

@@ -8,9 +8,10 @@
 -- A lookup that only grows: a run classifies the anchors of the pages it rebuilds that it has
 -- never seen (the class of an anchor depends on sites.yml alone, and a sites.yml change
 -- rebuilds everything), so an anchor seen once keeps its row until the next full refresh.
+-- Appended on every engine (Spark appends to plain Parquet too).
 {{
     config(
-        materialized='incremental' if incremental_supported() else 'table',
+        materialized='incremental',
         incremental_strategy='append',
     )
 }}

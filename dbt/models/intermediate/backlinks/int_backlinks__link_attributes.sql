@@ -82,4 +82,4 @@ final as (
     select * from multi_observation_links
 )
 
-select * from final
+select *{{ partition_key('sources') }} from final

@@ -189,4 +189,4 @@ final as (
         on per_link.link_id = first_standing_loss.link_id
 )
 
-select * from final
+select *{{ partition_key('sources') }} from final

@@ -136,4 +136,4 @@ final as (
             and per_tool.source_tool = tool_absence.source_tool
 )
 
-select * from final
+select *{{ partition_key('sources') }} from final

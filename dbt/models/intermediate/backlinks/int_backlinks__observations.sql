@@ -300,4 +300,4 @@ final as (
     from combined
 )
 
-select * from final
+select *{{ partition_key('sources') }} from final

@@ -88,4 +88,4 @@ final as (
             and link_series.last_series_snapshot_date = series_absences.snapshot_date
 )
 
-select * from final
+select *{{ partition_key('sources') }} from final

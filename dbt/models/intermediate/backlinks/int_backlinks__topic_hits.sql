@@ -87,4 +87,4 @@ final as (
     from hits
 )
 
-select * from final
+select *{{ partition_key('sources') }} from final

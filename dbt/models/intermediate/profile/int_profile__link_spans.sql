@@ -26,4 +26,4 @@ final as (
     where change = 1
 )
 
-select * from final
+select *{{ partition_key('sources') }} from final

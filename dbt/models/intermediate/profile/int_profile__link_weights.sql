@@ -7,9 +7,12 @@
 -- other snapshot date keeps its weights plus the changes of the links this run rebuilt
 -- (int_profile__span_changes), so a run does not recount the history it did not touch.
 -- Rows whose weight drops to 0 are removed (post-hook).
+-- On Spark a table, rebuilt whole: it updates its own rows in place (delete+insert by key,
+-- deleting zero weights), which plain Parquet partitions cannot do without reading and
+-- overwriting the partitions it reads (README, Running on Spark).
 {{
     config(
-        materialized='incremental' if incremental_supported() else 'table',
+        materialized='table' if partitioned_incremental() else 'incremental',
         incremental_strategy='delete+insert',
         unique_key=['site_domain', 'snapshot_date', 'dimension', 'category'],
         post_hook="{% if is_incremental() %}delete from {{ this }} where weight = 0{% endif %}",

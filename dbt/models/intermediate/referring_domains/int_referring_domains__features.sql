@@ -114,4 +114,4 @@ final as (
     from named
 )
 
-select * from final
+select *{{ partition_key('domains') }} from final

@@ -102,4 +102,4 @@ final as (
         on features.source_domain = vendor_hits.source_domain
 )
 
-select * from final
+select *{{ partition_key('domains') }} from final

@@ -123,4 +123,4 @@ final as (
     group by site_domain, source_domain
 )
 
-select * from final
+select *{{ partition_key('domains') }} from final

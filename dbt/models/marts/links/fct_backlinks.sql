@@ -1,6 +1,8 @@
 -- One row per distinct link (site_domain, source_url, target_url) across every tool and
 -- snapshot: the warehouse's one true link table. Incremental by source page (source_url_key).
-{{ incremental_by('sources') }}
+-- On Spark a table, rebuilt whole (from the incremental link_state and link_attributes): its
+-- enforced contract has no room for a partition column.
+{{ incremental_by('sources', partitioned=false) }}
 with
 
 link_state as (
