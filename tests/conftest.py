@@ -94,7 +94,6 @@ SAMPLE_REFRESH_MODULES = frozenset(
         "test_refresh_e2e",
         "test_refresh_lock",
         "test_refresh_planning",
-        "test_spark",
         "test_summary_output",
     )
 )
