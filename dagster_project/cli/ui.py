@@ -16,19 +16,12 @@ from pathlib import Path
 import click
 from rich.markup import escape
 
-from dagster_project import instance
+from dagster_project import instance, settings
 from dagster_project.cli import common
 
-# The code location `dagster dev` loads; the same name as the repository's workspace.yaml, so runs
-# started here and from `dagster dev -w workspace.yaml` belong to one location in the history.
-WORKSPACE_YAML = """\
-# Written by `backlinks ui` (dagster_project/cli/ui.py): the code location the UI loads.
-load_from:
-  - python_module:
-      module_name: dagster_project.definitions
-      location_name: backlink_warehouse
-      working_directory: {cwd}
-"""
+# The repository's workspace.yaml: the code location `dagster dev` loads, with its working
+# directory relative to that file, so it serves from any current directory.
+WORKSPACE = settings.PROJECT_ROOT / "workspace.yaml"
 
 
 def dagster_dev_command(workspace: Path, host: str, port: int) -> list[str]:
@@ -46,14 +39,12 @@ def command(config_path, warehouse_path, inbox, host, port) -> None:
     schedules and the inbox sensor, reading the same inbox and config as `backlinks refresh`."""
     paths = common.resolve(config_path, inbox, warehouse_path)  # exports BACKLINKS_* for the code location
     home = instance.prepare_home(paths)  # sets DAGSTER_HOME (absolute) for dagster dev
-    workspace = home / "workspace.yaml"
-    workspace.write_text(WORKSPACE_YAML.format(cwd=Path.cwd()), encoding="utf-8")
     common.console.print(
         f"Dagster UI on http://{host}:{port} — warehouse {escape(str(paths.warehouse))}, inbox "
         f"{escape(str(paths.inbox))}, config {escape(str(paths.config))}, runs in {escape(str(home))}",
         soft_wrap=True,
     )
-    argv = dagster_dev_command(workspace, host, port)
+    argv = dagster_dev_command(WORKSPACE, host, port)
     sys.stdout.flush()
     try:
         # `dagster dev` is the command this project documents; its "use dg dev" notice is noise here
