@@ -69,9 +69,12 @@ def run_refresh_job(job_name: str = "refresh", progress_listener=None, **execute
                 )
             ended = time.perf_counter()
     finally:
+        from dagster_project.defs.dbt import parse_ahead
         from dagster_project.quality import worker
 
-        worker.stop()  # normally stopped by the dbt step; not left waiting when the run ended before it
+        # normally used by the dbt step; not left waiting when the run ended before it
+        worker.stop()
+        parse_ahead.cancel_all()
         unsubscribe()
         if progress_listener:  # the run is over, even a crashed one: no live bar may stay on screen
             progress_listener("run_finished", {})
@@ -109,12 +112,12 @@ def _head_start(tags: dict) -> None:
 
     if RANGE_START_TAG in tags and RANGE_END_TAG in tags:
         from dagster_project.defs.dbt import parse_ahead
-        from dagster_project.defs.dbt.project import DbtCli, dbt_executable, dbt_project
+        from dagster_project.defs.dbt.project import dbt_executable, dbt_project
 
-        dbt = DbtCli(project_dir=dbt_project(), dbt_executable=dbt_executable())
+        dbt_project()  # a stale manifest is parsed again first (project.py)
         target = settings.resolve().dbt_target
-        if parse_ahead.start_for_run(dbt, target, tags[RANGE_START_TAG], tags[RANGE_END_TAG]):
-            print(f"dbt parse started alongside landing (a first build of this warehouse): {target}")  # the run log
+        if parse_ahead.start_for_run(target, tags[RANGE_START_TAG], tags[RANGE_END_TAG], dbt_executable()):
+            print(f"dbt started ahead of the build (parsing while files land): {target}")  # the run log
 
 
 def run_log_path() -> Path:

@@ -2,6 +2,7 @@
 and the marts checked against what the sample world is built to contain."""
 
 import datetime as dt
+import json
 
 import pytest
 
@@ -149,18 +150,25 @@ def test_second_refresh_is_a_fast_no_op(sample_refresh):
     assert sample_refresh.query("select count(*) from audit.ingest_files where status = 'duplicate'")[0][0] == 0
 
 
-def test_a_first_build_finds_the_project_parsed_alongside_landing(sample_refresh):
-    """A fresh warehouse has no dbt parse cache; the refresh parses while files land, so the dbt
-    build itself does not parse the whole project again (defs/dbt/parse_ahead.py)."""
+def test_the_build_runs_in_the_dbt_process_started_ahead(sample_refresh):
+    """A fresh warehouse has no dbt parse cache. The refresh starts dbt with the run; it parses
+    while files land, and the build then runs in that process with the manifest it holds, with
+    no dbt start-up and no parse of its own (dagster_project/dbt_server.py)."""
     logs = sample_refresh.warehouse.parent / "logs"
-    assert "dbt parse started alongside landing" in (logs / "warehouse-last-run.log").read_text()
-    build = [
-        line for line in (logs / "warehouse-dbt" / "dbt.log").read_text().splitlines() if '"invocation_id"' in line
-    ]
-    build_id = build[-1].split('"invocation_id": "')[1].split('"')[0]  # the last invocation: dbt build
-    of_build = [line for line in build if build_id in line]
-    assert any("dbt build" in line for line in of_build)
-    assert not any("Unable to do partial parsing" in line for line in of_build)
+    assert "dbt started ahead of the build" in (logs / "warehouse-last-run.log").read_text()
+    events = [json.loads(line) for line in (logs / "warehouse-dbt" / "dbt.log").read_text().splitlines()]
+    invocations: dict[str, list[dict]] = {}
+    for event in events:
+        invocations.setdefault(event["info"]["invocation_id"], []).append(event)
+    commands = {
+        key: next(e["info"]["msg"] for e in lines if e["info"]["name"] == "CommandCompleted")
+        for key, lines in invocations.items()
+    }
+    (parse,) = [key for key, command in commands.items() if " parse" in command]
+    (build,) = [key for key, command in commands.items() if " build" in command]
+    assert {e["info"]["pid"] for e in invocations[build]} == {e["info"]["pid"] for e in invocations[parse]}
+    assert not any("parsing" in e["info"]["msg"].lower() for e in invocations[build])
+    assert any(e["info"]["name"] == "NodeFinished" for e in invocations[build])
 
 
 def test_the_sample_ledger_against_what_the_tools_see(sample_refresh):

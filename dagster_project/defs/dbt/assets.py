@@ -72,9 +72,13 @@ def warehouse_models(
     # raise_on_error=False: a failing data test must surface as a failed asset check (and a
     # non-zero CLI exit), not as a crashed step that hides which tests failed. One target folder
     # per warehouse (artifacts and dbt.log of its last run), not one more per run under dbt/target.
-    parse_ahead.finish(paths.dbt_target)  # a first build's parse, run while files landed
+    # the dbt process started with the run has parsed the project meanwhile: the build runs in it
+    ahead = parse_ahead.executable(paths.dbt_target)
+    runner = dbt if ahead is None else dbt.model_copy(update={"dbt_executable": ahead})
     with environment(window_env(vars)):
-        invocation = dbt.cli(dbt_build_args(full), context=context, raise_on_error=False, target_path=paths.dbt_target)
+        invocation = runner.cli(
+            dbt_build_args(full), context=context, raise_on_error=False, target_path=paths.dbt_target
+        )
     # invocation.stream() is this loop over dbt's raw log events; unrolled, so the CLI also hears
     # when a node starts and how many the build has (dbt's own count), for its progress bar
     for raw in invocation.stream_raw_events():
@@ -93,6 +97,7 @@ def warehouse_models(
             elif isinstance(event, dg.AssetCheckResult):
                 progress.emit("check", key=event.asset_key.to_user_string(), name=event.check_name, passed=event.passed)
             yield event
+    parse_ahead.finish(paths.dbt_target)
     progress.emit("dbt_finished", success=invocation.is_successful())
     if not invocation.is_successful():
         # Every check result is already reported above; failing the step keeps `publish` from

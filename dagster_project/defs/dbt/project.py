@@ -14,7 +14,7 @@ import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, DbtProject
 from packaging import version
 
-from dagster_project import settings
+from dagster_project import dbt_server, settings
 
 
 def _manifest_is_stale(project: DbtProject) -> bool:
@@ -46,7 +46,9 @@ class DbtCli(DbtCliResource):
 
     @property
     def _cli_version(self) -> version.Version:  # overrides a cached_property of DbtCliResource
-        if Path(self.dbt_executable).parent == Path(sys.executable).parent:
+        executable = Path(self.dbt_executable)
+        # the project venv's dbt, or the shim of the dbt process started ahead (dbt_server.py)
+        if executable.parent == Path(sys.executable).parent or executable.name == dbt_server.SHIM_NAME:
             return version.parse(importlib.metadata.version("dbt-core"))
         return super()._cli_version
 

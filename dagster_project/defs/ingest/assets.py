@@ -88,10 +88,8 @@ def landed_exports(context: dg.AssetExecutionContext, config: LandingConfig, war
     start, end = context.partition_key_range.start, context.partition_key_range.end
     bounds = current_bounds()
     if context.job_def.executor_def.name in parse_ahead.IN_PROCESS_EXECUTORS:  # the dbt step can wait for it
-        if parse_ahead.start_for_run(dbt, paths.dbt_target, start, end):
-            context.log.info(
-                f"dbt parse started alongside landing (a first build of this warehouse): {paths.dbt_target}"
-            )
+        if parse_ahead.start_for_run(paths.dbt_target, start, end, dbt.dbt_executable):
+            context.log.info(f"dbt started ahead of the build (parsing while files land): {paths.dbt_target}")
         worker.start()  # GX imports on the other core while the files land (quality/worker.py)
     settings = warehouse.load_config()
     try:
