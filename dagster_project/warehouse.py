@@ -259,8 +259,8 @@ def record_duplicate(con: duckdb.DuckDBPyConnection, relative: str, sha: str, si
     )
 
 
-def write_config(con: duckdb.DuckDBPyConnection, config) -> None:
-    """Mirror sites.yml into config.* so dbt models join it like any table."""
+def config_frames(config) -> dict[str, pl.DataFrame]:
+    """sites.yml as the config.* tables (CONFIG_TABLES, then thresholds), for either sink."""
     sites = pl.DataFrame(
         {
             "site_domain": config.site_domains,
@@ -276,21 +276,47 @@ def write_config(con: duckdb.DuckDBPyConnection, config) -> None:
         schema={"topic": pl.String, "keyword": pl.String},
         orient="row",
     )
+    return {
+        "sites": sites,
+        "brand_terms": brand_terms,
+        "keywords": pl.DataFrame({"keyword": list(config.keywords)}, schema={"keyword": pl.String}),
+        "topics": topics,
+        "disavow_never": pl.DataFrame({"domain": list(config.disavow.never)}, schema={"domain": pl.String}),
+        "thresholds": pl.DataFrame([config.thresholds.model_dump()]),
+    }
+
+
+def write_config(con: duckdb.DuckDBPyConnection, config) -> None:
+    """Mirror sites.yml into config.* so dbt models join it like any table."""
+    frames = config_frames(config)
     con.begin()
     for name in CONFIG_TABLES:
         con.execute(f"delete from config.{name}")
-    _insert(con, "config.sites", sites)
-    _insert(con, "config.brand_terms", brand_terms)
-    _insert(con, "config.keywords", pl.DataFrame({"keyword": list(config.keywords)}, schema={"keyword": pl.String}))
-    _insert(con, "config.topics", topics)
-    _insert(
-        con, "config.disavow_never", pl.DataFrame({"domain": list(config.disavow.never)}, schema={"domain": pl.String})
-    )
-    thresholds = pl.DataFrame([config.thresholds.model_dump()])
-    con.register("_thresholds", thresholds.to_arrow())
+        _insert(con, f"config.{name}", frames[name])
+    con.register("_thresholds", frames["thresholds"].to_arrow())
     con.execute("create or replace table config.thresholds as select * from _thresholds")
     con.unregister("_thresholds")
     con.commit()
+
+
+class DuckDBSink:
+    """Landing's writer into a DuckDB warehouse (loader.ingest_inbox; the lake's is lake.LakeSink):
+    the functions above over one open connection."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        self.con = con
+
+    def write_config(self, config) -> None:
+        write_config(self.con, config)
+
+    def state(self):
+        return state_of(self.con)
+
+    def record_landed(self, landed) -> None:
+        record_landed(self.con, landed)
+
+    def record_duplicate(self, relative: str, sha: str, size: int, holder: str) -> None:
+        record_duplicate(self.con, relative, sha, size, holder)
 
 
 def record_refresh(con: duckdb.DuckDBPyConnection, config_fingerprint: str) -> None:
