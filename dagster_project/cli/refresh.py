@@ -78,7 +78,7 @@ def command(config_path, warehouse_path, inbox, force, wait, verbose, engine) ->
     if busy:  # another process may hold the file: the error says what happened, no summary
         output.report_outcome(outcome, rejected)
         sys.exit(common.EXIT_BUSY)
-    if plan.new and not loaded and outcome.success:
+    if plan.new and not loaded and rejected and outcome.success:
         console.print(
             f"[yellow]Nothing loadable[/] in {escape(str(paths.inbox))}: "
             f"{len(rejected)} new files rejected (named below).\n"
