@@ -390,7 +390,9 @@ def export_warehouse(warehouse: Path, lake: Path) -> dict[str, int]:
                         sink._append("raw", kind, part.drop(PARTITION), folder / f"{sha}.parquet")
                     counts[f"raw.{kind}"] = counts.get(f"raw.{kind}", 0) + rows.height
             if row["status"] in ("loaded", "rejected"):
-                quarantine = con.sql("select * from audit.quarantine where file_sha256 = $sha", params={"sha": sha}).pl()
+                quarantine = con.sql(
+                    "select * from audit.quarantine where file_sha256 = $sha", params={"sha": sha}
+                ).pl()
                 if quarantine.height and not (sink.folder("audit", "quarantine") / f"{sha}.parquet").exists():
                     sink._append(
                         "audit",

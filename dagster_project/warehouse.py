@@ -192,6 +192,17 @@ def ingest_state(path: str | Path):
         return state_of(con)
 
 
+def published_state(warehouse: str | Path):
+    """What readers have, for planning (the CLI, the schedule, the sensor, the backfill): the
+    published file's audit (ingest_state), or on Spark (BACKLINKS_ENGINE) the Parquet lake's as of
+    its last recorded refresh (lake.published_state; the lake's place follows the warehouse path)."""
+    if os.environ.get("BACKLINKS_ENGINE") == "spark":
+        from dagster_project import lake, settings
+
+        return lake.published_state(settings.Paths(Path(), Path(), Path(warehouse)).lake)
+    return ingest_state(warehouse)
+
+
 def state_of(con: duckdb.DuckDBPyConnection):
     """ingest_state over an open connection (the one reader of audit.ingest_files for planning)."""
     from dagster_project.planning import WarehouseState

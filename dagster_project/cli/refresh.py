@@ -91,7 +91,7 @@ def _plan_or_exit(paths, config, force: bool, verbose: bool) -> tuple[planning.P
     """The inbox's plan against the published warehouse; with nothing to do, say so and exit."""
     console = common.console
     # on Spark: the lake as of its last completed refresh, so the files of a killed one run again
-    state = lake.published_state(paths.lake) if paths.engine == "spark" else wh.ingest_state(paths.warehouse)
+    state = wh.published_state(paths.warehouse)
     plan = planning.plan(inbox_mod.scan(paths.inbox), state, dt.datetime.now(dt.UTC).date())
     decision = planning.decide(plan, state, warehouse_fingerprint(config), force)
     if decision.no_exports:

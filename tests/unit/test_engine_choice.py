@@ -12,7 +12,6 @@ import pytest
 from dagster_project import settings
 from dagster_project.cli import common
 
-
 ENV = ("BACKLINKS_LAKE", "BACKLINKS_SPARK_DIR", "BACKLINKS_CONFIG", "BACKLINKS_INBOX", "BACKLINKS_WAREHOUSE")
 
 
@@ -69,3 +68,14 @@ def test_spark_puts_the_lake_and_spark_folder_where_dbt_reads_them(monkeypatch, 
         str(tmp_path / "spark"),
     )
     assert paths.dbt_target.name == "w-dbt-spark"
+
+
+def test_backfill_refuses_the_spark_engine_in_one_line(monkeypatch):
+    from click.testing import CliRunner
+
+    from dagster_project.cli.backfill import command
+
+    monkeypatch.setenv("BACKLINKS_ENGINE", "spark")
+    result = CliRunner().invoke(command, ["--from", "2026-09-01", "--to", "2026-09-30"])
+    assert result.exit_code == common.EXIT_USAGE
+    assert "backfill runs on DuckDB only" in result.output and "Traceback" not in result.output

@@ -245,3 +245,18 @@ def test_a_duckdb_warehouse_exports_to_the_same_lake(sample_lake, tmp_path):
     # the export is what the warehouse's last refresh published: nothing is pending
     assert lake.published_state(exported) == wh.ingest_state(warehouse)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["exported", "w.duckdb"]  # no staging folder left
+
+
+def test_planning_everywhere_reads_the_lake_when_the_engine_is_spark(tmp_path, monkeypatch):
+    """The CLI, schedule, sensor and backfill ask warehouse.published_state: on Spark the lake
+    beside the warehouse path, as of its last recorded refresh."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "gsc-2026-09-01.csv").write_text(HEADER + "https://a.example.com/1,2026-09-01\n")
+    monkeypatch.setenv("BACKLINKS_LAKE", "")
+    land(inbox, tmp_path / "lake").record_refresh("fingerprint-1")
+    monkeypatch.setenv("BACKLINKS_ENGINE", "spark")
+    state = wh.published_state(tmp_path / "w.duckdb")
+    assert state == lake.LakeSink(tmp_path / "lake").state() and state.holds_data
+    monkeypatch.setenv("BACKLINKS_ENGINE", "duckdb")
+    assert wh.published_state(tmp_path / "w.duckdb") == planning.WarehouseState()  # no DuckDB file there

@@ -40,13 +40,9 @@ def source(paths: Paths) -> tuple[Path | None, bool]:
 def published_pairs(paths: Paths) -> frozenset[tuple[str, str]]:
     """The (file_name, sha256) pairs readers already have: the published warehouse's, or on Spark
     those of the lake's last completed refresh (lake.published_state)."""
-    if paths.engine == "spark":
-        from dagster_project import lake
-
-        return lake.published_state(paths.lake).pairs
     from dagster_project import warehouse
 
-    return warehouse.ingest_state(paths.warehouse).pairs
+    return warehouse.published_state(paths.warehouse).pairs
 
 
 def files(con: duckdb.DuckDBPyConnection, kind: str, published: Collection[tuple[str, str]]) -> pl.DataFrame:
