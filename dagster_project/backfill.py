@@ -18,7 +18,7 @@ def partition_counts(folder: Path, warehouse: Path, start: str, end: str, bounds
     from dagster_project import warehouse as wh
 
     files = inbox_mod.scan(folder)
-    state = wh.ingest_state(warehouse)
+    state = wh.published_state(warehouse)
     new, held, outside, undated = Counter(), Counter(), 0, 0
     for n in planning.plan(files, state, dt.datetime.now(dt.UTC).date()).new:
         if n.date is None:

@@ -12,6 +12,11 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt"
 
+# Where the models run (README, "Running on Spark"): `duckdb`, the warehouse file, by default;
+# `spark`: landing writes the Parquet lake (BACKLINKS_LAKE, default `lake/` beside the warehouse)
+# and dbt builds with its `spark` target (tables under BACKLINKS_SPARK_DIR, default `spark/`).
+ENGINES = ("duckdb", "spark")
+
 DEFAULTS = {
     "BACKLINKS_CONFIG": "data/sites.yml",
     "BACKLINKS_INBOX": "data/inbox",
@@ -37,7 +42,32 @@ class Paths:
     @property
     def dbt_target(self) -> Path:
         """dbt's artifacts (run_results.json, manifest, dbt.log) of the warehouse's last run."""
-        return self.logs / f"{self.warehouse.stem}-dbt"
+        return (
+            self.logs / f"{self.warehouse.stem}-dbt"
+            if self.engine == "duckdb"
+            else self.logs / f"{self.warehouse.stem}-dbt-spark"
+        )
+
+    @property
+    def engine(self) -> str:
+        """`duckdb` or `spark` (BACKLINKS_ENGINE; checked by the CLI, cli/common.py)."""
+        return os.environ.get("BACKLINKS_ENGINE") or "duckdb"
+
+    @property
+    def lake(self) -> Path:
+        """The Parquet lake a Spark refresh lands into and dbt's spark target reads (lake.py)."""
+        return Path(os.environ.get("BACKLINKS_LAKE") or self.warehouse.parent / "lake").expanduser().resolve()
+
+    @property
+    def spark_dir(self) -> Path:
+        """Where the Spark build keeps its tables (`warehouse/<schema>.db/<table>/`) and catalog."""
+        return Path(os.environ.get("BACKLINKS_SPARK_DIR") or self.warehouse.parent / "spark").expanduser().resolve()
+
+    @property
+    def lake_views(self) -> Path:
+        """A DuckDB file of views (no rows) over the lake and the Spark tables: what the batch
+        checks and the summary read on Spark (lake.views_file)."""
+        return self.logs / f"{self.warehouse.stem}-lake-views.duckdb"
 
 
 def resolve(config: str | None = None, inbox: str | None = None, warehouse: str | None = None) -> Paths:
@@ -59,3 +89,6 @@ def export(paths: Paths) -> None:
     os.environ["BACKLINKS_INBOX"] = str(paths.inbox)
     os.environ["BACKLINKS_WAREHOUSE"] = str(paths.warehouse)
     os.environ["BACKLINKS_BUILD_PATH"] = str(paths.building)
+    if paths.engine == "spark":  # dbt's spark target (profiles.yml) reads these
+        os.environ["BACKLINKS_LAKE"] = str(paths.lake)
+        os.environ["BACKLINKS_SPARK_DIR"] = str(paths.spark_dir)

@@ -1,9 +1,7 @@
-"""The Parquet lake the Spark target reads its sources from (README, "Running on Spark").
-
-One folder per canonical table, `<lake>/<schema>/<table>/`, for the schemas dbt reads as sources
-(raw, audit, config); the dbt macro register_lake_sources makes each folder the Spark table
-<schema>.<table>. Written from a DuckDB warehouse the refresh has landed, so Spark builds exactly
-the rows DuckDB builds from.
+"""Export a landed DuckDB warehouse to the Parquet lake the Spark target reads (README, "Running on
+Spark"): the migration path of an existing DuckDB warehouse. `backlinks refresh --engine spark`
+writes the same lake directly (lake.py); an exported lake is in exactly that layout (one file per
+landed file version, raw partitioned by snapshot date), so refreshes on Spark continue from it.
 """
 
 from __future__ import annotations
@@ -14,42 +12,28 @@ import sys
 import tempfile
 from pathlib import Path
 
-import duckdb
-
-SOURCE_SCHEMAS = ("raw", "audit", "config")
+from dagster_project import lake as lake_mod
 
 
-def export_lake(warehouse: Path, lake: Path, schemas: tuple[str, ...] = SOURCE_SCHEMAS) -> dict[str, int]:
-    """Write every table of `schemas` in `warehouse` to `lake`; returns rows per `schema.table`.
-
-    Each table's folder is written beside its place and swapped in, so a reader never sees half
-    a table; the warehouse is opened read-only and never changed.
-    """
-    lake.mkdir(parents=True, exist_ok=True)
-    rows: dict[str, int] = {}
-    with duckdb.connect(str(warehouse), read_only=True) as con:
-        tables = con.execute(
-            "select schema_name, table_name from duckdb_tables() where schema_name in ("
-            + ", ".join("?" for _ in schemas)
-            + ") order by all",
-            list(schemas),
-        ).fetchall()
-        for schema, table in tables:
-            target = lake / schema / table
-            target.parent.mkdir(parents=True, exist_ok=True)
-            staging = Path(tempfile.mkdtemp(prefix=f".{table}-", dir=target.parent))
-            quoted = f'"{schema}"."{table}"'
-            path = str(staging / "part-0.parquet").replace("'", "''")
-            con.execute(f"copy {quoted} to '{path}' (format parquet, compression zstd)")
-            rows[f"{schema}.{table}"] = con.execute(f"select count(*) from {quoted}").fetchone()[0]
-            if target.exists():
-                old = target.with_name(f".{table}-old")
-                shutil.rmtree(old, ignore_errors=True)
-                os.replace(target, old)
-                os.replace(staging, target)
-                shutil.rmtree(old)
-            else:
-                os.replace(staging, target)
+def export_lake(warehouse: Path, lake: Path) -> dict[str, int]:
+    """Write the raw, audit and config tables of `warehouse` to `lake`; returns rows per
+    `schema.table`. The lake is written beside its place and swapped in whole, so a reader never
+    sees half of it; the warehouse is opened read-only and never changed."""
+    lake = Path(lake)
+    lake.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{lake.name}-", dir=lake.parent))
+    try:
+        rows = lake_mod.export_warehouse(warehouse, staging)
+        if lake.exists():
+            old = lake.with_name(f".{lake.name}-old")
+            shutil.rmtree(old, ignore_errors=True)
+            os.replace(lake, old)
+            os.replace(staging, lake)
+            shutil.rmtree(old)
+        else:
+            os.replace(staging, lake)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
     return rows
 
 

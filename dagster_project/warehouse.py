@@ -192,6 +192,17 @@ def ingest_state(path: str | Path):
         return state_of(con)
 
 
+def published_state(warehouse: str | Path):
+    """What readers have, for planning (the CLI, the schedule, the sensor, the backfill): the
+    published file's audit (ingest_state), or on Spark (BACKLINKS_ENGINE) the Parquet lake's as of
+    its last recorded refresh (lake.published_state; the lake's place follows the warehouse path)."""
+    if os.environ.get("BACKLINKS_ENGINE") == "spark":
+        from dagster_project import lake, settings
+
+        return lake.published_state(settings.Paths(Path(), Path(), Path(warehouse)).lake)
+    return ingest_state(warehouse)
+
+
 def state_of(con: duckdb.DuckDBPyConnection):
     """ingest_state over an open connection (the one reader of audit.ingest_files for planning)."""
     from dagster_project.planning import WarehouseState
@@ -259,8 +270,8 @@ def record_duplicate(con: duckdb.DuckDBPyConnection, relative: str, sha: str, si
     )
 
 
-def write_config(con: duckdb.DuckDBPyConnection, config) -> None:
-    """Mirror sites.yml into config.* so dbt models join it like any table."""
+def config_frames(config) -> dict[str, pl.DataFrame]:
+    """sites.yml as the config.* tables (CONFIG_TABLES, then thresholds), for either sink."""
     sites = pl.DataFrame(
         {
             "site_domain": config.site_domains,
@@ -276,21 +287,47 @@ def write_config(con: duckdb.DuckDBPyConnection, config) -> None:
         schema={"topic": pl.String, "keyword": pl.String},
         orient="row",
     )
+    return {
+        "sites": sites,
+        "brand_terms": brand_terms,
+        "keywords": pl.DataFrame({"keyword": list(config.keywords)}, schema={"keyword": pl.String}),
+        "topics": topics,
+        "disavow_never": pl.DataFrame({"domain": list(config.disavow.never)}, schema={"domain": pl.String}),
+        "thresholds": pl.DataFrame([config.thresholds.model_dump()]),
+    }
+
+
+def write_config(con: duckdb.DuckDBPyConnection, config) -> None:
+    """Mirror sites.yml into config.* so dbt models join it like any table."""
+    frames = config_frames(config)
     con.begin()
     for name in CONFIG_TABLES:
         con.execute(f"delete from config.{name}")
-    _insert(con, "config.sites", sites)
-    _insert(con, "config.brand_terms", brand_terms)
-    _insert(con, "config.keywords", pl.DataFrame({"keyword": list(config.keywords)}, schema={"keyword": pl.String}))
-    _insert(con, "config.topics", topics)
-    _insert(
-        con, "config.disavow_never", pl.DataFrame({"domain": list(config.disavow.never)}, schema={"domain": pl.String})
-    )
-    thresholds = pl.DataFrame([config.thresholds.model_dump()])
-    con.register("_thresholds", thresholds.to_arrow())
+        _insert(con, f"config.{name}", frames[name])
+    con.register("_thresholds", frames["thresholds"].to_arrow())
     con.execute("create or replace table config.thresholds as select * from _thresholds")
     con.unregister("_thresholds")
     con.commit()
+
+
+class DuckDBSink:
+    """Landing's writer into a DuckDB warehouse (loader.ingest_inbox; the lake's is lake.LakeSink):
+    the functions above over one open connection."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        self.con = con
+
+    def write_config(self, config) -> None:
+        write_config(self.con, config)
+
+    def state(self):
+        return state_of(self.con)
+
+    def record_landed(self, landed) -> None:
+        record_landed(self.con, landed)
+
+    def record_duplicate(self, relative: str, sha: str, size: int, holder: str) -> None:
+        record_duplicate(self.con, relative, sha, size, holder)
 
 
 def record_refresh(con: duckdb.DuckDBPyConnection, config_fingerprint: str) -> None:

@@ -12,6 +12,7 @@ what a refresh loaded. Exit status as `refresh` (3: another refresh of the wareh
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sys
 from pathlib import Path
 
@@ -52,6 +53,10 @@ from dagster_project.cli.job import run_refresh_job
 @common.verbose_option
 def command(date_from, date_to, archive, config_path, warehouse_path, inbox, full_refresh, wait, verbose) -> None:
     """Land archived exports of the snapshot weeks holding FROM..TO and rebuild history, in one run."""
+    if (os.environ.get("BACKLINKS_ENGINE") or "duckdb") != "duckdb":
+        common.fail(
+            "backlinks backfill runs on DuckDB only: unset BACKLINKS_ENGINE (a Spark refresh lands every new file)"
+        )
     paths = common.resolve(config_path, inbox, warehouse_path, need_inbox=archive is None)
     folder = archive.expanduser().resolve() if archive else paths.inbox
     if not folder.is_dir():

@@ -52,6 +52,15 @@ wait_option = click.option(
 )
 
 
+engine_option = click.option(
+    "--engine",
+    type=click.Choice(settings.ENGINES),
+    default=None,
+    help="Where the models run: duckdb (the warehouse file) or spark (the Parquet lake and dbt's spark "
+    "target; README, Running on Spark) [env BACKLINKS_ENGINE; default duckdb].",
+)
+
+
 verbose_option = click.option(
     "--verbose", "-v", is_flag=True, help="Print the whole summary: every section, row and column."
 )
@@ -88,6 +97,29 @@ def resolve(
     settings.export(paths)
     quiet_libraries()
     return paths
+
+
+def choose_engine(flag: str | None) -> str:
+    """The engine of this command (flag over BACKLINKS_ENGINE over duckdb), put in the environment
+    for the run. Spark needs the `spark` dependency group and Java: without either, one line and
+    exit 2, before anything is written."""
+    engine = flag or os.environ.get("BACKLINKS_ENGINE") or "duckdb"
+    if engine not in settings.ENGINES:
+        fail(f"BACKLINKS_ENGINE={engine} is not an engine: use one of {', '.join(settings.ENGINES)}")
+    os.environ["BACKLINKS_ENGINE"] = engine
+    if engine == "spark":
+        import importlib.util
+        import shutil
+
+        if importlib.util.find_spec("pyspark") is None or importlib.util.find_spec("dbt.adapters.spark") is None:
+            fail(
+                "--engine spark needs dbt-spark and PySpark, the project's `spark` dependency group: "
+                "python3 -m uv sync --group spark (or run with python3 -m uv run --group spark backlinks …)"
+            )
+        java_home = os.environ.get("JAVA_HOME")
+        if not shutil.which("java") and not (java_home and (Path(java_home) / "bin" / "java").exists()):
+            fail("--engine spark needs Java 17 for Spark: apt-get install openjdk-17-jre-headless (or set JAVA_HOME)")
+    return engine
 
 
 def ready_warehouse(warehouse: Path) -> None:

@@ -376,7 +376,9 @@ def report_outcome(outcome: RunOutcome, rejected_this_run: list[tuple[str, str]]
         console.print(f"  [red]✗ step[/] {escape(step)}")
     for name, reason in rejected_this_run:
         console.print(f"  [red]rejected[/] {escape(name)}: {escape(reason or '')}")
-    if not outcome.success:
+    if not outcome.success and os.environ.get("BACKLINKS_ENGINE") == "spark":
+        console.print("[red]The refresh was not recorded: the next refresh rebuilds what this one landed.[/]")
+    elif not outcome.success:
         console.print("[red]The warehouse was not published; readers still see the previous state.[/]")
     console.print(f"[dim]{timing_line(outcome, time.perf_counter())}[/]")
     problems = rejected_this_run or outcome.failed_checks or not outcome.success

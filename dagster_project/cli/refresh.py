@@ -12,7 +12,7 @@ import click
 from rich.markup import escape
 
 from dagster_project import inbox as inbox_mod
-from dagster_project import planning
+from dagster_project import lake, planning
 from dagster_project import warehouse as wh
 from dagster_project.cli import common, output
 from dagster_project.cli.job import run_refresh_job
@@ -26,13 +26,21 @@ from dagster_project.fingerprint import warehouse_fingerprint
 @click.option("--force", is_flag=True, help="Rebuild every model from all landed rows, even when nothing changed.")
 @common.wait_option
 @common.verbose_option
-def command(config_path, warehouse_path, inbox, force, wait, verbose) -> None:
+@common.engine_option
+def command(config_path, warehouse_path, inbox, force, wait, verbose, engine) -> None:
     """Ingest every new export in the inbox, rebuild the models, run every check, print a summary."""
+    spark = common.choose_engine(engine) == "spark"
     paths = common.resolve(config_path, inbox, warehouse_path, need_inbox=True)
     config = load_config(paths.config)
     console = common.console
-    console.print(f"[bold]Backlink Warehouse[/] refresh · inbox {paths.inbox} → {paths.warehouse}")
-    common.ready_warehouse(paths.warehouse)
+    if spark:
+        console.print(
+            f"[bold]Backlink Warehouse[/] refresh on Spark · inbox {paths.inbox} → lake {paths.lake}, "
+            f"Spark tables {paths.spark_dir}"
+        )
+    else:
+        console.print(f"[bold]Backlink Warehouse[/] refresh · inbox {paths.inbox} → {paths.warehouse}")
+        common.ready_warehouse(paths.warehouse)
 
     # The "Nothing new" answer takes no lock: it only reads the published warehouse, which a
     # refresh replaces atomically (a reader sees the old file or the new one, never a half-built
@@ -70,19 +78,20 @@ def command(config_path, warehouse_path, inbox, force, wait, verbose) -> None:
     if busy:  # another process may hold the file: the error says what happened, no summary
         output.report_outcome(outcome, rejected)
         sys.exit(common.EXIT_BUSY)
-    if plan.new and not loaded and outcome.success:
+    if plan.new and not loaded and rejected and outcome.success:
         console.print(
             f"[yellow]Nothing loadable[/] in {escape(str(paths.inbox))}: "
             f"{len(rejected)} new files rejected (named below).\n"
         )
-    output.render_summary(paths.warehouse, verbose)
+    _render_summary(paths, verbose)
     sys.exit(output.report_outcome(outcome, rejected))
 
 
 def _plan_or_exit(paths, config, force: bool, verbose: bool) -> tuple[planning.Plan, planning.Decision]:
     """The inbox's plan against the published warehouse; with nothing to do, say so and exit."""
     console = common.console
-    state = wh.ingest_state(paths.warehouse)
+    # on Spark: the lake as of its last completed refresh, so the files of a killed one run again
+    state = wh.published_state(paths.warehouse)
     plan = planning.plan(inbox_mod.scan(paths.inbox), state, dt.datetime.now(dt.UTC).date())
     decision = planning.decide(plan, state, warehouse_fingerprint(config), force)
     if decision.no_exports:
@@ -98,6 +107,25 @@ def _plan_or_exit(paths, config, force: bool, verbose: bool) -> tuple[planning.P
                 f"[yellow]Nothing loadable[/]: no file in {escape(str(paths.inbox))} has loaded yet (the audit says why each was rejected)."
             )
         console.print()
-        output.render_summary(paths.warehouse, verbose)
+        _render_summary(paths, verbose)
         sys.exit(common.EXIT_OK)
     return plan, decision
+
+
+def _render_summary(paths, verbose: bool) -> None:
+    """The summary of the published warehouse; on Spark, of the Spark tables and the lake, read
+    through a file of DuckDB views over their Parquet (lake.views_file). A Spark summary that cannot
+    be read (no build yet, a table Spark left unreadable) is one line, not a traceback."""
+    if paths.engine != "spark":
+        output.render_summary(paths.warehouse, verbose)
+        return
+    import duckdb
+
+    try:
+        views = lake.views_file(paths.lake, paths.lake_views, paths.spark_dir)
+        output.render_summary(views, verbose)
+    except (duckdb.Error, OSError) as exc:
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        common.console.print(
+            f"[yellow]No summary[/]: the Spark tables under {escape(str(paths.spark_dir))} could not be read ({escape(reason)})"
+        )

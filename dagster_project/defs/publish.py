@@ -2,7 +2,7 @@
 
 import dagster as dg
 
-from dagster_project import progress, storage
+from dagster_project import lake, progress, storage
 from dagster_project import warehouse as wh
 from dagster_project.defs.automation.partitions import SINGLE_RUN, snapshot_partitions
 from dagster_project.defs.dbt.assets import warehouse_models
@@ -24,6 +24,13 @@ from dagster_project.fingerprint import warehouse_fingerprint
 def published_warehouse(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     paths = warehouse.paths
     config = warehouse.load_config()
+    if paths.engine == "spark":
+        # No file to swap: the Spark tables are written in place by dbt. The refresh is recorded
+        # only now, after dbt succeeded, so one killed before is redone by the next (lake.py).
+        lake.LakeSink(paths.lake).record_refresh(warehouse_fingerprint(config))
+        progress.emit("published", path=str(paths.lake))
+        context.log.info(f"recorded the refresh in {paths.lake}")
+        return dg.MaterializeResult(metadata={"lake": str(paths.lake), "spark_dir": str(paths.spark_dir)})
     with wh.connect(paths.building) as con:
         wh.record_refresh(con, warehouse_fingerprint(config))
         counts = {

@@ -1,17 +1,21 @@
-"""The dbt project on Spark: the sample's canonical tables, exported to a Parquet lake, built with
-`dbt build --target spark` (dbt-spark session mode, a local Spark in the dbt process) give the
-same contract marts as the DuckDB build of the same inbox (README, "Running on Spark").
+"""`backlinks refresh --engine spark`: the bundled sample landed straight into the Parquet lake
+and built with dbt's spark target (dbt-spark session mode, a local Spark in the dbt process) in the
+same Dagster graph as on DuckDB (landing, the Great Expectations batch checks, the dbt assets,
+recording the refresh) gives the same contract marts as the DuckDB refresh of the same inbox
+(README, "Running on Spark").
 
-One Spark build per session (Spark's start-up and its per-query overhead make it the slowest
-build in the suite); every test reads its result. The last tests then land a later snapshot and
-run one incremental Spark build over it (the models replace only the partitions it touches): they
-come last in this module because they change the Spark tables the others read."""
+One full Spark refresh per session (Spark's start-up and its per-query overhead make it the slowest
+build in the suite); every test reads its result. The last tests then land a later snapshot with a
+second Spark refresh (incremental: the models replace only the partitions it touches, and every
+data test runs) and re-run part of its window: they come last in this module because they change
+the Spark tables the others read."""
 
 from __future__ import annotations
 
 import datetime as dt
 import math
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -24,8 +28,7 @@ import pytest
 
 from dagster_project import planning
 from dagster_project.defs.automation.partitions import current_bounds
-from dagster_project.spark_lake import export_lake
-from tests.conftest import ROOT, SAMPLE_INBOX, CliRun, refresh
+from tests.conftest import ROOT, SAMPLE_CONFIG, SAMPLE_INBOX, CliRun, refresh, run_cli
 
 pytestmark = [pytest.mark.spark, pytest.mark.e2e]
 
@@ -42,9 +45,13 @@ class SparkBuild:
     proc: subprocess.CompletedProcess
     duckdb_warehouse: Path
     spark_dir: Path
-    lake_rows: dict[str, int]
     base: Path
     seconds: float
+    inbox: Path
+
+    @property
+    def lake(self) -> Path:
+        return self.base / "lake"
 
     def mart_files(self, table: str) -> str:
         return str(self.spark_dir / "warehouse" / "marts.db" / table / "*.parquet")
@@ -123,11 +130,37 @@ def spark_build(spark_sample, tmp_path_factory) -> SparkBuild:
             pytest.fail("Spark needs Java 17 (`java` on PATH); .ci/run installs openjdk-17-jre-headless")
         pytest.skip("Spark needs Java 17 (`java` on PATH): apt-get install openjdk-17-jre-headless")
     base = tmp_path_factory.mktemp("spark")
-    lake_rows = export_lake(spark_sample.warehouse, base / "lake")
-    # seeds and models; their data tests run once, in the incremental build below (every model
+    shutil.copytree(SAMPLE_INBOX, base / "inbox")
+    # seeds and models; their data tests run once, in the incremental refresh below (every model
     # is built there too), which keeps the suite's two Spark builds to what they must show
-    proc, seconds = spark_dbt_build(base, None, "--exclude-resource-type", "test")
-    return SparkBuild(proc, spark_sample.warehouse, base / "spark", lake_rows, base, seconds)
+    # (DBT_EXCLUDE_RESOURCE_TYPES is dbt's own setting for --exclude-resource-type)
+    proc, seconds = spark_refresh(base, DBT_EXCLUDE_RESOURCE_TYPES="test")
+    return SparkBuild(proc, spark_sample.warehouse, base / "spark", base, seconds, base / "inbox")
+
+
+def spark_refresh(base: Path, **env: str) -> tuple[subprocess.CompletedProcess, float]:
+    """`backlinks refresh --engine spark` of `base/inbox`: the lake and the Spark tables beside the
+    warehouse path (`base/lake`, `base/spark`), which names only the logs and the refresh lock."""
+    started = time.monotonic()
+    proc = run_cli(
+        "refresh",
+        "--engine",
+        "spark",
+        "--inbox",
+        str(base / "inbox"),
+        "--warehouse",
+        str(base / "warehouse.duckdb"),
+        "--config",
+        str(SAMPLE_CONFIG),
+        # more buckets than the default 16, so the incremental run below leaves some untouched
+        env={"BACKLINKS_SPARK_BUCKETS": "64", "BACKLINKS_LAKE": "", "BACKLINKS_SPARK_DIR": "", **env},
+        timeout=1500,
+    )
+    return proc, time.monotonic() - started
+
+
+def run_log(base: Path) -> str:
+    return (base / "logs" / "warehouse-last-run.log").read_text(encoding="utf-8")
 
 
 def contract_marts(warehouse: Path) -> list[str]:
@@ -140,17 +173,32 @@ def contract_marts(warehouse: Path) -> list[str]:
         ]
 
 
-def test_spark_builds_every_model(spark_build):
+def test_a_spark_refresh_lands_the_lake_checks_builds_and_records_it(spark_build):
     out = spark_build.proc.stdout
     assert spark_build.proc.returncode == 0, (
-        f"dbt build --target spark failed:\n{out[-6000:]}\n{spark_build.proc.stderr[-3000:]}"
+        f"refresh --engine spark failed:\n{out[-6000:]}\n{spark_build.proc.stderr[-3000:]}"
     )
-    done = [line for line in out.splitlines() if "Done. PASS=" in line][-1]
-    assert "ERROR=0" in done and "SKIP=0" in done, done
-    finished = [line for line in out.splitlines() if "Finished running" in line][-1]
-    assert " seeds" in finished and " table models" in finished, finished
-    # the lake held the sample's rows
-    assert spark_build.lake_rows["raw.backlinks"] > 1000 and spark_build.lake_rows["config.sites"] == 4
+    assert "Landing exports: 65 new" in out and f"Published {spark_build.lake}" in out
+    assert "Checks: " in out and " 0 failed" in out  # the Great Expectations batch checks ran on the lake
+    log = run_log(spark_build.base)
+    assert "full refresh: a first build" in log
+    for kind in ("backlinks", "mentions", "rankings", "ledger"):
+        assert f"{kind}: every expectation passed" in log, kind
+    # the summary read the Spark marts and the lake
+    assert "Link profiles" in out and "knifecraft.co.uk" in out and "quarantined rows" in out
+    # landing wrote the lake directly, partitioned by snapshot date; no DuckDB warehouse in between
+    assert not (spark_build.base / "warehouse.duckdb").exists()
+    days = sorted(p.name for p in (spark_build.lake / "raw" / "backlinks").iterdir())
+    assert days[0] == "snapshot_date=2026-08-01" and len(days) >= 3, days
+    # dbt registered the raw folders as tables partitioned by a date, which the models read
+    dbt_log = (spark_build.base / "logs" / "warehouse-dbt-spark" / "dbt.log").read_text(encoding="utf-8")
+    assert "recover partitions" in dbt_log
+    # the refresh was recorded after dbt succeeded
+    with duckdb.connect() as con:
+        recorded = con.execute(
+            f"select count(*) from read_parquet('{spark_build.lake}/audit/refreshes/*.parquet')"
+        ).fetchone()
+    assert recorded == (1,)
 
 
 def test_every_contract_mart_equals_the_duckdb_build(spark_build):
@@ -227,41 +275,51 @@ def bucket_files(spark_dir: Path) -> set[str]:
 
 @pytest.fixture(scope="session")
 def spark_incremental(spark_build, spark_sample) -> IncrementalRun:
-    """A later Moz snapshot (the 2026-10-01 export, 5 rows shorter) landed by `backlinks
-    refresh` into a copy of the sample warehouse, the lake re-exported from it, and the Spark
-    models built over the Spark tables of spark_build with the window the DuckDB refresh gives
-    dbt for that snapshot."""
+    """A later Moz snapshot (the 2026-10-01 export, 5 rows shorter) dropped into both inboxes: the
+    DuckDB refresh lands it into a copy of the sample warehouse, and a second `backlinks refresh
+    --engine spark` lands it into the lake and builds the Spark models incrementally over the
+    tables of spark_build, with every data test."""
     assert spark_build.proc.returncode == 0, spark_build.proc.stdout[-3000:]
     base = spark_build.base / "incremental"
     inbox, warehouse = base / "inbox", base / "warehouse.duckdb"
     shutil.copytree(SAMPLE_INBOX, inbox)
     shutil.copyfile(spark_sample.warehouse, warehouse)
     previous = (SAMPLE_INBOX / PREVIOUS_SNAPSHOT).read_text(encoding="utf-8")
-    (inbox / NEW_SNAPSHOT).write_text("\n".join(previous.splitlines()[:-5]) + "\n", encoding="utf-8")
+    later = "\n".join(previous.splitlines()[:-5]) + "\n"
+    for folder in (inbox, spark_build.inbox):
+        (folder / NEW_SNAPSHOT).write_text(later, encoding="utf-8")
     landed = refresh(inbox, warehouse)
     assert landed.exit_code in (0, 1), landed.stdout[-3000:]
-    export_lake(warehouse, spark_build.base / "lake")
     with duckdb.connect(str(warehouse), read_only=True) as con:
         day = con.execute("select max(snapshot_date) from raw.backlinks").fetchone()[0]
     assert day == dt.date(2026, 11, 1), day  # dated by its name
-    bounds = current_bounds()
-    key = planning.partition_key_for(day, bounds)
-    window = planning.dbt_window(key, key, bounds, [day])
     files_before = bucket_files(spark_build.spark_dir)
-    proc, seconds = spark_dbt_build(spark_build.base, window)
+    proc, seconds = spark_refresh(spark_build.base)
     files_after = bucket_files(spark_build.spark_dir)
-    print(f"\nSpark: full build {spark_build.seconds:.0f} s, incremental build {seconds:.0f} s (window {window})")
+    found = re.search(r"dbt build over snapshot dates (\S+)\.\.(\S+)", run_log(spark_build.base))
+    window = {"min_date": found[1], "max_date": found[2]} if found else {}
+    print(f"\nSpark: full refresh {spark_build.seconds:.0f} s, incremental refresh {seconds:.0f} s (window {window})")
     return IncrementalRun(proc, window, warehouse, seconds, files_before, files_after)
 
 
-def test_an_incremental_spark_run_builds_incrementally_and_passes_every_data_test(spark_incremental):
+def test_an_incremental_spark_run_builds_incrementally_and_passes_every_data_test(spark_incremental, spark_build):
     out = spark_incremental.proc.stdout
     assert spark_incremental.proc.returncode == 0, f"{out[-6000:]}\n{spark_incremental.proc.stderr[-3000:]}"
-    # a real window, not all of time
-    assert spark_incremental.window["min_date"] > "2000-01-01", spark_incremental.window
-    done = [line for line in out.splitlines() if "Done. PASS=" in line][-1]
+    assert "Landing exports: 1 new" in out, out[:2000]
+    # the window is what this refresh landed (planning.py), as on DuckDB: a real window, not all of time
+    bounds = current_bounds()
+    day = dt.date(2026, 11, 1)
+    key = planning.partition_key_for(day, bounds)
+    assert spark_incremental.window == planning.dbt_window(key, key, bounds, [day]), spark_incremental.window
+    assert spark_incremental.window["min_date"] > "2000-01-01"
+    assert "full refresh" not in run_log(spark_build.base)
+    # every data test ran as an asset check and passed (row_rules, relationships, contracts' tests...)
+    checks = re.search(r"Checks: (\d+) passed, (\d+) failed", out)
+    assert checks and int(checks[1]) > 80 and checks[2] == "0", out[-3000:]
+    dbt_log = (spark_build.base / "logs" / "warehouse-dbt-spark" / "dbt.log").read_text(encoding="utf-8")
+    done = [line for line in dbt_log.splitlines() if "Done. PASS=" in line][-1]
     assert "ERROR=0" in done and "SKIP=0" in done, done
-    finished = [line for line in out.splitlines() if "Finished running" in line][-1]
+    finished = [line for line in dbt_log.splitlines() if "Finished running" in line][-1]
     assert " incremental models" in finished and " data tests" in finished, finished
     # the buckets of the changed pages were rewritten, the others kept their files
     assert spark_incremental.files_after - spark_incremental.files_before
@@ -311,3 +369,11 @@ def test_rerunning_the_window_on_spark_leaves_every_incremental_table_as_it_was(
     after = partitioned_tables(spark_build.spark_dir)
     assert {name: len(rows) for name, rows in after.items()} == {name: len(rows) for name, rows in before.items()}
     assert after == before
+
+
+def test_a_spark_refresh_with_nothing_new_answers_from_the_lake_without_spark(spark_incremental, spark_build):
+    assert spark_incremental.proc.returncode == 0, spark_incremental.proc.stdout[-3000:]
+    proc, _ = spark_refresh(spark_build.base)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    assert "Nothing new: 66 files already seen" in proc.stdout
+    assert "Link profiles" in proc.stdout and "sharpstore.com" in proc.stdout  # the summary, from the Spark marts

@@ -1,64 +1,54 @@
-"""The Parquet lake the Spark target reads (dagster_project/spark_lake.py): one folder per source
-table, every row, the warehouse untouched, a re-export replacing a table whole."""
+"""`python -m dagster_project.spark_lake`: a landed DuckDB warehouse exported to the Parquet lake
+(the migration path to Spark), in the layout landing writes (tests/unit/test_lake.py compares the
+two on the sample), swapped in whole, the warehouse untouched."""
 
 from __future__ import annotations
 
-import datetime
 import hashlib
 
 import duckdb
 
+from dagster_project import lake
+from dagster_project import warehouse as wh
+from dagster_project.config import Config
+from dagster_project.loader import ingest_inbox
 from dagster_project.spark_lake import export_lake, main
 
-
-def make_warehouse(path, backlinks: int) -> None:
-    with duckdb.connect(str(path)) as con:
-        for schema in ("raw", "audit", "config", "marts"):
-            con.execute(f"create schema {schema}")
-        con.execute(
-            "create table raw.backlinks as select range as row_number, 'https://a.example/' || range as source_url, "
-            "date '2026-10-01' as snapshot_date, ['x', 'it''s'] as tags from range(?)",
-            [backlinks],
-        )
-        con.execute(
-            "create table audit.ingest_files as select 'abc' as sha256, timestamp '2026-10-02 08:00:00' as loaded_at"
-        )
-        con.execute("create table config.sites as select 'knifecraft.co.uk' as domain, true as is_site")
-        con.execute("create table marts.fct_backlinks as select 1 as x")
+CONFIG = Config.model_validate({"site": {"domain": "knifecraft.co.uk"}, "competitors": ["bladeworks.com"]})
+HEADER = "Linking page,Last crawled\n"
 
 
-def test_every_source_table_becomes_one_folder_of_parquet(tmp_path):
-    warehouse = tmp_path / "w.duckdb"
-    make_warehouse(warehouse, 5)
+def landed_warehouse(tmp_path, rows: int):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir(exist_ok=True)
+    lines = "".join(f"https://a{i}.example.com/,2026-09-01\n" for i in range(rows))
+    (inbox / "gsc-2026-09-01.csv").write_text(HEADER + lines)
+    ingest_inbox(inbox, tmp_path / "w.duckdb", CONFIG)
+    with wh.connect(tmp_path / "w.duckdb") as con:
+        wh.record_refresh(con, "fingerprint-1")
+    return tmp_path / "w.duckdb"
+
+
+def count(where, sql):
+    with duckdb.connect() as con:
+        lake.create_views(con, where)
+        return con.sql(sql).fetchall()[0][0]
+
+
+def test_a_re_export_replaces_the_lake_whole_and_never_writes_the_warehouse(tmp_path):
+    warehouse = landed_warehouse(tmp_path, 5)
     before = hashlib.sha256(warehouse.read_bytes()).hexdigest()
-
     rows = export_lake(warehouse, tmp_path / "lake")
-
-    assert rows == {"audit.ingest_files": 1, "config.sites": 1, "raw.backlinks": 5}  # marts are not sources
-    assert sorted(p.relative_to(tmp_path / "lake").as_posix() for p in (tmp_path / "lake").glob("*/*")) == [
-        "audit/ingest_files",
-        "config/sites",
-        "raw/backlinks",
-    ]
-    back = duckdb.sql(
-        f"select * from read_parquet('{tmp_path}/lake/raw/backlinks/*.parquet') order by row_number"
-    ).fetchall()
-    assert back[1][1:] == ("https://a.example/1", datetime.date(2026, 10, 1), ["x", "it's"])
+    assert (rows["raw.backlinks"], rows["config.sites"], rows["audit.ingest_files"]) == (5, 2, 1)
+    assert count(tmp_path / "lake", "select count(*) from raw.backlinks") == 5
     assert hashlib.sha256(warehouse.read_bytes()).hexdigest() == before
 
-
-def test_a_re_export_replaces_each_table_whole(tmp_path):
-    warehouse = tmp_path / "w.duckdb"
-    make_warehouse(warehouse, 7)
-    export_lake(warehouse, tmp_path / "lake")
-    with duckdb.connect(str(warehouse)) as con:
-        con.execute("delete from raw.backlinks where row_number >= 3")
+    landed_warehouse(tmp_path, 3)  # a new version of the file: supersedes the old one
     assert export_lake(warehouse, tmp_path / "lake")["raw.backlinks"] == 3
-    assert duckdb.sql(f"select count(*) from read_parquet('{tmp_path}/lake/raw/backlinks/*.parquet')").fetchall() == [
-        (3,)
-    ]
-    # nothing left beside the tables (no staging or old folders)
-    assert sorted(p.name for p in (tmp_path / "lake" / "raw").iterdir()) == ["backlinks"]
+    assert count(tmp_path / "lake", "select count(*) from raw.backlinks") == 3
+    assert count(tmp_path / "lake", "select count(*) from audit.ingest_files where status = 'superseded'") == 1
+    # nothing left beside the lake (no staging or old folders)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["inbox", "lake", "w.duckdb"]
 
 
 def test_the_command_names_a_missing_warehouse(tmp_path, capsys):

@@ -31,7 +31,7 @@ REFRESH_CRON = os.environ.get("BACKLINKS_REFRESH_CRON", "0 6 * * *")
 def refresh_request(paths, fingerprint: str, bounds: Bounds) -> dg.RunRequest | dg.SkipReason:
     """What a refresh has to do now (planning.decide, as `backlinks refresh` asks it): one run
     over the new files' partitions, a rebuild when only the config changed, or nothing."""
-    state = wh.ingest_state(paths.warehouse)
+    state = wh.published_state(paths.warehouse)
     plan = planning.plan(inbox_mod.scan(paths.inbox), state, dt.datetime.now(dt.UTC).date())
     decision = planning.decide(plan, state, fingerprint)
     if not decision.run:

@@ -81,7 +81,7 @@ def evaluate_inbox(
     files = scan_inbox(inbox, cursor)
     present = {f.relative for f in files}
     cursor.seen = {k: v for k, v in cursor.seen.items() if k in present}
-    state = wh.ingest_state(warehouse)
+    state = wh.published_state(warehouse)
     # a requested file that is now loaded (or gone) needs no memory any more
     cursor.requested = {
         name: sha for name, sha in cursor.requested.items() if name in present and (name, sha) not in state.files

@@ -11,7 +11,7 @@ import dagster as dg
 from dagster_dbt import dbt_assets
 from pydantic import Field
 
-from dagster_project import generations, planning, progress
+from dagster_project import generations, lake, planning, progress
 from dagster_project import warehouse as wh
 from dagster_project.defs.automation.partitions import SINGLE_RUN, current_bounds, snapshot_partitions
 from dagster_project.defs.dbt import parse_ahead
@@ -43,10 +43,16 @@ def warehouse_models(
     worker.stop()  # the batch checks are done: they run before this step
     window = context.partition_key_range
     paths = warehouse.paths
+    spark = paths.engine == "spark"
     # what this run's landing changed: the build copy's audit against the published one
-    # (the build copy still holds the published state's audit.refreshes: publish appends to it)
-    building = wh.ingest_state(paths.building)
-    changes = planning.landed_changes(wh.ingest_state(paths.warehouse), building)
+    # (the build copy still holds the published state's audit.refreshes: publish appends to it);
+    # on Spark the lake's audit against its last completed refresh, so a refresh killed before
+    # that has its files rebuilt by the next one
+    if spark:
+        building, published = lake.LakeSink(paths.lake).state(), lake.published_state(paths.lake)
+    else:
+        building, published = wh.ingest_state(paths.building), wh.ingest_state(paths.warehouse)
+    changes = planning.landed_changes(published, building)
     build = planning.dbt_build(
         config.full_refresh, building.fingerprint, warehouse_fingerprint(warehouse.load_config()), changes
     )
@@ -55,8 +61,11 @@ def warehouse_models(
         context.log.info(f"dbt build skipped: {build.reason}")
         progress.emit("models_skipped", reason=build.reason)
         parse_ahead.cancel(paths.dbt_target)
-        with wh.connect(paths.building) as con:
-            generations.record_build_window(con, planning.NO_WINDOW["min_date"], planning.NO_WINDOW["max_date"], False)
+        if not spark:
+            with wh.connect(paths.building) as con:
+                generations.record_build_window(
+                    con, planning.NO_WINDOW["min_date"], planning.NO_WINDOW["max_date"], False
+                )
         # the models stay current for this run's partitions; Dagster wants them in dependency order
         selected = context.selected_asset_keys
         deps = context.assets_def.asset_deps
@@ -77,7 +86,7 @@ def warehouse_models(
     runner = dbt if ahead is None else dbt.model_copy(update={"dbt_executable": ahead})
     with environment(window_env(vars)):
         invocation = runner.cli(
-            dbt_build_args(full), context=context, raise_on_error=False, target_path=paths.dbt_target
+            dbt_build_args(full, paths.engine), context=context, raise_on_error=False, target_path=paths.dbt_target
         )
     # invocation.stream() is this loop over dbt's raw log events; unrolled, so the CLI also hears
     # when a node starts and how many the build has (dbt's own count), for its progress bar
@@ -106,6 +115,8 @@ def warehouse_models(
             description="dbt build failed (a model error or a failed error-severity test); the warehouse was not published",
             allow_retries=False,
         )
+    if spark:
+        return
     # what this build rebuilt: the next refresh brings the file this one replaces up to date
     # by it instead of copying the whole warehouse (generations.py)
     with wh.connect(paths.building) as con:

@@ -10,14 +10,16 @@ from collections.abc import Iterator, Mapping
 WINDOW_ENV = {"min_date": "BACKLINKS_DBT_MIN_DATE", "max_date": "BACKLINKS_DBT_MAX_DATE"}
 
 
-def dbt_build_args(full_refresh: bool = False) -> list[str]:
+def dbt_build_args(full_refresh: bool = False, engine: str = "duckdb") -> list[str]:
     """The `dbt build` command line for one run.
 
     dbt unit tests pin the SQL's logic on hand-made inputs: they are code tests, run by pytest
     (tests/integration/test_dbt_project.py), not data checks, so a refresh skips them. The
     snapshot window is not a `--vars` argument but environment (window_env): a new vars value
-    makes dbt re-parse the whole project, every run."""
+    makes dbt re-parse the whole project, every run. On Spark: profiles.yml's `spark` target."""
     args = ["build", "--exclude", "test_type:unit"]
+    if engine == "spark":
+        args += ["--target", "spark"]
     if full_refresh:
         args.append("--full-refresh")
     return args

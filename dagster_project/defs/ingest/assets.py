@@ -12,7 +12,7 @@ from pathlib import Path
 import dagster as dg
 from pydantic import Field
 
-from dagster_project import generations, planning, progress, schema, storage
+from dagster_project import generations, lake, planning, progress, schema, storage
 from dagster_project import warehouse as wh
 from dagster_project.defs.automation.partitions import SINGLE_RUN, current_bounds, snapshot_partitions
 from dagster_project.defs.automation.run_lock import check_landing
@@ -87,17 +87,24 @@ def landed_exports(context: dg.AssetExecutionContext, config: LandingConfig, war
         raise dg.Failure(description=f"folder of exports not found: {folder}", allow_retries=False)
     start, end = context.partition_key_range.start, context.partition_key_range.end
     bounds = current_bounds()
+    spark = paths.engine == "spark"  # landing writes the Parquet lake (lake.py), not a build file
     if context.job_def.executor_def.name in parse_ahead.IN_PROCESS_EXECUTORS:  # the dbt step can wait for it
-        if parse_ahead.start_for_run(paths.dbt_target, start, end, dbt.dbt_executable):
+        if not spark and parse_ahead.start_for_run(paths.dbt_target, start, end, dbt.dbt_executable):
             context.log.info(f"dbt started ahead of the build (parsing while files land): {paths.dbt_target}")
         worker.start()  # GX imports on the other core while the files land (quality/worker.py)
     settings = warehouse.load_config()
-    try:
-        build, how = wh.start_build(paths.warehouse, generations.incremental_scopes(dbt_project().manifest_path))
-    except storage.WarehouseBusy as busy:  # a read-write client holds the published file
-        progress.emit("busy", message=str(busy))
-        raise dg.Failure(description=str(busy), allow_retries=False) from None
-    context.log.info(f"build file {build}: {how}")
+    if spark:
+        sink, build = lake.LakeSink(paths.lake), None
+        sink.ensure_tables()
+        context.log.info(f"landing into the lake {paths.lake}")
+    else:
+        try:
+            build, how = wh.start_build(paths.warehouse, generations.incremental_scopes(dbt_project().manifest_path))
+        except storage.WarehouseBusy as busy:  # a read-write client holds the published file
+            progress.emit("busy", message=str(busy))
+            raise dg.Failure(description=str(busy), allow_retries=False) from None
+        sink = None
+        context.log.info(f"build file {build}: {how}")
 
     def on_file(landed):
         a = landed.audit
@@ -111,7 +118,11 @@ def landed_exports(context: dg.AssetExecutionContext, config: LandingConfig, war
     def in_run(new: planning.NewFile, landed) -> bool | None:
         return planning.in_run(new, start, end, bounds, landed.audit["snapshot_date"] if landed else None)
 
-    report = ingest_inbox(folder, build, settings, on_file=on_file, select=None if config.every_new_file else in_run)
+    report = ingest_inbox(
+        folder, build, settings, on_file=on_file, select=None if config.every_new_file else in_run, sink=sink
+    )
+    if spark:  # what the batch checks read the lake through
+        lake.views_file(paths.lake, paths.lake_views)
     context.log.info(f"partitions {start}..{end} from {folder}: {report.as_metadata()}")
     meta = {**report.as_metadata(), "folder": str(folder), "partitions": f"{start}..{end}"}
     note = landing_note(report.as_metadata(), folder, start, end, archive=bool(config.archive))

@@ -26,12 +26,23 @@ def source(paths: Paths) -> tuple[Path | None, bool]:
     """(the warehouse file to judge, whether it is the build copy of a running refresh).
 
     Checks run inside a refresh, after landing and before dbt, on the build copy; run on their
-    own (from the Dagster UI) they judge the published warehouse, which has no new batch."""
+    own (from the Dagster UI) they judge the published warehouse, which has no new batch.
+    On Spark: the lake, through its views file (lake.views_file, written by the landing step)."""
+    if paths.engine == "spark":
+        return (paths.lake_views, True) if paths.lake_views.exists() else (None, False)
     if paths.building.exists():
         return paths.building, True
     if paths.warehouse.exists():
         return paths.warehouse, False
     return None, False
+
+
+def published_pairs(paths: Paths) -> frozenset[tuple[str, str]]:
+    """The (file_name, sha256) pairs readers already have: the published warehouse's, or on Spark
+    those of the lake's last completed refresh (lake.published_state)."""
+    from dagster_project import warehouse
+
+    return warehouse.published_state(paths.warehouse).pairs
 
 
 def files(con: duckdb.DuckDBPyConnection, kind: str, published: Collection[tuple[str, str]]) -> pl.DataFrame:

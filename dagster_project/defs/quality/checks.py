@@ -54,7 +54,7 @@ def _batch_check(kind: str) -> dg.AssetChecksDefinition:
             return dg.AssetCheckResult(
                 passed=True, metadata={"reason": "no refresh in progress: nothing new to validate"}
             )
-        published = wh.ingest_state(paths.warehouse).pairs
+        published = batch.published_pairs(paths)
         with wh.connect(path, read_only=True) as con:
             files = batch.files(con, kind, published)
         if files.height == 0:

@@ -43,8 +43,9 @@
 {%- endmacro %}
 
 
-{#- The canonical raw/audit/config tables as Spark tables over a Parquet lake: for every source
-    of the project, `<lake>/<schema>/<table>/` (one folder per table, its Parquet files inside)
+{#- The canonical raw/audit/config tables as Spark tables over a Parquet lake (dagster_project/lake.py):
+    for every source of the project, `<lake>/<schema>/<table>/` (one folder per table, its Parquet
+    files inside, the raw tables' in one sub-folder per snapshot date)
     becomes the external table <schema>.<table>. Run at the start of every Spark run
     (on-run-start) when BACKLINKS_LAKE names the lake, so each run reads the files as they are
     now; dropping an external table never deletes its files. -#}
@@ -63,6 +64,13 @@
         {%- set table = source.schema ~ '.' ~ source.identifier -%}
         {%- do run_query('drop table if exists ' ~ table) -%}
         {%- do run_query("create table " ~ table ~ " using parquet location '" ~ lake ~ "/" ~ source.schema ~ "/" ~ source.identifier ~ "'") -%}
+        {#- A folder of Hive partitions (`snapshot_date=2026-10-01/`, as landing writes raw.*) becomes a
+            partitioned table, its partition column typed from the folder names (a date); Spark lists
+            its partitions in the catalog only when asked. -#}
+        {%- set described = run_query('describe table ' ~ table) -%}
+        {%- if '# Partition Information' in described.columns[0].values() -%}
+            {%- do run_query('alter table ' ~ table ~ ' recover partitions') -%}
+        {%- endif -%}
     {%- endfor -%}
     {{- return('') -}}
 {%- endmacro %}
