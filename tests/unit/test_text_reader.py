@@ -350,3 +350,66 @@ def test_large_utf16_file_is_split_and_its_rows_text_found(encoding, bom):
     assert parsed.rejected.rows() == [(29_001, "row has 2 fields, header has 3", '"short"\t"row"')]
     assert parsed.rows.filter(pl.col("b") == "30000")["a"].to_list() == ["https://a.example/30000/ñ"]
     assert parsed.raw_of(pl.Series([30_000, 1])).to_list() == [rows[29_999], rows[0]]
+
+
+# --- the fast split (Polars) gives exactly what pyarrow gives, or steps aside ---------------------
+
+_FIELDS = ["", "a", "b c", " x ", '"q"', '"x,y"', '"l\nm"', '"r\r\ns"', '""""', '"t""u"', "a", "7", "a", "1"]
+_ODD = ['a"b', '"u"v', '"w', " ", "\r", '"', "a,b", "A"]
+
+
+def _random_body(rng, n_columns: int, odd: float) -> str:
+    """Rows of mostly well-formed fields, some with odd ones, wrong field counts, blank lines, CRs."""
+    lines = []
+    for _ in range(rng.randint(1, 12)):
+        count = n_columns if rng.random() > odd else rng.choice([n_columns - 1, n_columns + 1, 1])
+        fields = [rng.choice(_ODD) if rng.random() < odd / 3 else rng.choice(_FIELDS) for _ in range(count)]
+        lines.append(",".join(fields))
+        if rng.random() < odd / 4:
+            lines.append("")
+    ending = rng.choice(["\n", "\r\n", "\n", "\r\n", "\r"]) if rng.random() < odd else rng.choice(["\n", "\r\n"])
+    return ending.join(lines) + (ending if rng.random() < 0.8 else "")
+
+
+def _outcome(parsed) -> tuple:
+    return (parsed.rows_with_raw().rows(), parsed.rejected.rows(), parsed.rows_read)
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-16-le"])
+def test_fast_split_reads_like_pyarrow_or_steps_aside(monkeypatch, encoding):
+    """Random tables, clean and malformed (short/long rows, stray quotes, blank lines, lone CRs,
+    quoted delimiters and line breaks): whenever Polars' split is used, the rows, their numbers,
+    the quarantine and every raw text are exactly those of pyarrow's split."""
+    import random
+
+    from dagster_project.formats import text
+
+    # UTF-16 is transcoded in chunks of a few bytes, so runs are cut everywhere (inside quotes too)
+    monkeypatch.setattr(text, "_TRANSCODE_CHUNK", 6)
+    taken = []
+    polars_split = text._polars_split
+
+    def spy(*args):
+        frame = polars_split(*args)
+        taken.append(frame is not None)
+        return frame
+
+    rng = random.Random(11)
+    for case in range(400 if encoding == "utf-8" else 150):
+        content = "a,b,c\r\n" + _random_body(rng, 3, odd=0.0 if case % 3 == 0 else 0.3)
+        data = content.encode(encoding)
+        if encoding != "utf-8":
+            data = b"\xff\xfe" + data
+        monkeypatch.setattr(text, "_polars_split", spy)
+        fast = _outcome(_read(data))
+        monkeypatch.setattr(text, "_polars_split", lambda *args: None)
+        assert fast == _outcome(_read(data)), content
+    assert sum(taken) >= len(taken) // 4  # the fast path was really taken (clean tables at least)
+    assert not all(taken)  # ...and stepped aside for malformed ones
+
+
+def test_fast_split_steps_aside_for_a_short_row():
+    """Polars pads a short row with empty fields; the delimiter count sees it and pyarrow quarantines it."""
+    parsed = _read(b"a,b,c\n1,2,3\n4,5\n6,7,\n")
+    assert _rejected(parsed) == [(2, "row has 2 fields, header has 3")]
+    assert parsed.rows.select("row_number", "c").rows() == [(1, "3"), (3, "")]
