@@ -468,16 +468,6 @@ def _split_rows(body: _Body, names: list[str], delimiter: str) -> tuple[pa.Table
 # pyarrow, which finds and quarantines the bad rows (`_split_rows`).
 
 
-def _lone_cr(piece: bytes | memoryview) -> bool:
-    """Does the text hold a CR that is not followed by LF (a line break to pyarrow, data to Polars)?"""
-    array = np.frombuffer(piece, dtype=np.uint8)
-    for start in range(0, array.size, _SCAN_BYTES):  # in slices: no bool array the size of the file
-        cr = start + np.flatnonzero(array[start : start + _SCAN_BYTES] == 13)
-        if cr.size and (cr[-1] == array.size - 1 or bool((array[cr + 1] != 10).any())):
-            return True
-    return False
-
-
 def _count_byte(piece: bytes | memoryview, byte: str) -> int:
     array = np.frombuffer(piece, dtype=np.uint8)
     return sum(
@@ -489,13 +479,13 @@ def _count_byte(piece: bytes | memoryview, byte: str) -> int:
 _SCAN_BYTES = 16 << 20
 
 
-def _polars_piece(piece: bytes, columns: list[str], delimiter: str, skip_lines: int = 0) -> pl.DataFrame | None:
-    """One run of whole records split by Polars, or None when pyarrow must judge them."""
+def _polars_piece(piece: bytes, columns: list[str], delimiter: str, keep: list[str]) -> pl.DataFrame | None:
+    """One run of whole records split by Polars (only the `keep` columns kept), or None when
+    pyarrow must judge them."""
     try:
         frame = pl.read_csv(
             piece,
             has_header=False,
-            skip_lines=skip_lines,
             separator=delimiter,
             schema=dict.fromkeys(columns, pl.String()),
             empty_string_is_null=False,
@@ -503,64 +493,41 @@ def _polars_piece(piece: bytes, columns: list[str], delimiter: str, skip_lines: 
         )
     except Exception:  # long rows, stray quotes, bad UTF-8...: pyarrow reads them and says which
         return None
-    if frame.width != len(columns):
-        return None
     if (frame.get_column(columns[-1]) == "").any():  # a padded short row, or an empty last field
-        view = memoryview(piece)
-        if skip_lines:
-            view = view[_after_lines(piece, skip_lines) :]
         inside = sum(frame.get_column(c).str.count_matches(delimiter, literal=True).sum() for c in columns)
-        expected = frame.height * (len(columns) - 1) + inside
-        if _count_byte(view, delimiter) != expected:
+        if _count_byte(piece, delimiter) != frame.height * (len(columns) - 1) + inside:
             return None
-    return frame
+    return frame.select(keep)
 
 
-def _after_lines(data: bytes | bytearray, lines: int) -> int:
-    """Offset just after the first `lines` LF characters (len(data) + 1 if there are fewer)."""
-    offset = 0
-    for _ in range(lines):
-        found = data.find(b"\n", offset)
-        if found < 0:
-            return len(data) + 1
-        offset = found + 1
-    return offset
+_MAX_RECORD = 256 << 20  # no run of a well-formed export goes this far without a record ending
 
 
-def _polars_split(body: _Body, names: list[str], delimiter: str) -> pl.DataFrame | None:
+def _polars_split(body: _Body, names: list[str], delimiter: str, used: set[str] | None) -> pl.DataFrame | None:
     """The body's rows as a String frame with the header's names, split by Polars; None when the
-    text is not provably well-formed (see above) and pyarrow must split it."""
+    text is not provably well-formed (see above) and pyarrow must split it. Only the columns in
+    `used` and the first and last are kept (None: all).
+
+    The body is cut into runs of whole records, each split by Polars on its threads while the
+    next is cut (and, for UTF-16, transcoded: the codec holds the GIL, Polars does not). A run ends
+    at the last LF of a chunk that follows an even number of quotes: outside any quoted value (in
+    a well-formed file; in another, Polars or the checks notice)."""
     if len(names) < 2 or len(delimiter) != 1:  # one column: no field count to check
         return None
     columns = [f"c{i}" for i in range(len(names))]
+    keep = [c for i, (c, n) in enumerate(zip(columns, names, strict=True)) if used is None or n in used or i == 0]
+    keep += [columns[-1]] if columns[-1] not in keep else []
     if body.encoding is not None:
-        frame = _polars_utf16(body, columns, delimiter)
+        chunks = _utf8_chunks(body.buf, body.encoding, body.start)
     else:
-        buf, start = body.buf, body.start
-        if _lone_cr(body.view):
-            return None
-        # the header lines are skipped by Polars itself when they end exactly where the body starts
-        # (LF line breaks), else the body is copied
-        lines = buf.count(b"\n", 0, start)
-        if isinstance(buf, bytes) and _after_lines(buf, lines) == start:
-            frame = _polars_piece(buf, columns, delimiter, skip_lines=lines)
-        else:
-            frame = _polars_piece(bytes(body.view), columns, delimiter)
-    if frame is None or frame.height == 0:
-        return None
-    return frame.rename(dict(zip(columns, names, strict=True)))
-
-
-def _polars_utf16(body: _Body, columns: list[str], delimiter: str) -> pl.DataFrame | None:
-    """A UTF-16 body transcoded to UTF-8 chunk by chunk, each run of whole records split by Polars
-    on its threads while the next chunk is transcoded (the codec holds the GIL, Polars does not).
-    A run ends at the last LF of its chunk that follows an even number of quotes: outside any
-    quoted value (in a well-formed file; if not, Polars or the checks notice)."""
+        view = body.view
+        chunks = (bytes(view[i : i + _TRANSCODE_CHUNK]) for i in range(0, len(view), _TRANSCODE_CHUNK))
     parts: list[Future] = []
-    carry, quotes = b"", 0  # the start of an unfinished record, and the quotes in it
+    carry: list[bytes] = []  # the start of an unfinished record
+    carried = quotes = 0  # its bytes, and the quotes in it
     cr_ends = False  # the previous chunk ended with a CR: this one must start with its LF
     with ThreadPoolExecutor(max_workers=1) as pool:
-        for chunk in _utf8_chunks(body.buf, body.encoding, body.start):
+        for chunk in chunks:
             array = np.frombuffer(chunk, dtype=np.uint8)
             if cr_ends and not chunk.startswith(b"\n"):
                 return None
@@ -571,22 +538,28 @@ def _polars_utf16(body: _Body, columns: list[str], delimiter: str) -> pl.DataFra
             quote_at = np.flatnonzero(array == 34)
             lf_at = np.flatnonzero(array == 10)
             # quotes before each LF, counting the carried ones: the last even count ends a run
-            even = (quotes + np.searchsorted(quote_at, lf_at)) % 2 == 0
-            ends = lf_at[even]
+            ends = lf_at[(quotes + np.searchsorted(quote_at, lf_at)) % 2 == 0]
             if not ends.size:
-                carry, quotes = carry + chunk, quotes + quote_at.size
+                carry.append(chunk)
+                carried, quotes = carried + len(chunk), quotes + quote_at.size
+                if carried > _MAX_RECORD:
+                    return None
                 continue
             cut = int(ends[-1]) + 1
-            parts.append(pool.submit(_polars_piece, carry + chunk[:cut], columns, delimiter))
-            carry, quotes = chunk[cut:], int(quote_at.size - np.searchsorted(quote_at, cut))
+            parts.append(pool.submit(_polars_piece, b"".join([*carry, chunk[:cut]]), columns, delimiter, keep))
+            carry = [chunk[cut:]]
+            carried, quotes = len(chunk) - cut, int(quote_at.size - np.searchsorted(quote_at, cut))
         if cr_ends:
             return None
-        if carry:
-            parts.append(pool.submit(_polars_piece, carry, columns, delimiter))
+        if carried:
+            parts.append(pool.submit(_polars_piece, b"".join(carry), columns, delimiter, keep))
         frames = [part.result() for part in parts]
     if not frames or any(frame is None for frame in frames):
         return None
-    return pl.concat(frames, rechunk=False)  # type: ignore[arg-type]
+    frame = pl.concat(frames, rechunk=False)  # type: ignore[arg-type]
+    if frame.height == 0:
+        return None
+    return frame.rename({c: names[int(c[1:])] for c in keep})
 
 
 def _utf8_chunks(data: bytes | bytearray, encoding: str, skip: int) -> Iterator[bytes]:
@@ -598,6 +571,17 @@ def _utf8_chunks(data: bytes | bytearray, encoding: str, skip: int) -> Iterator[
     tail = decoder.decode(b"", final=True).encode("utf-8")
     if tail:
         yield tail
+
+
+def _rows_at(body: _Body, names: list[str], delimiter: str, mask: pl.Series) -> pl.DataFrame:
+    """Every column of the rows the mask selects, split by pyarrow (the fast split keeps only the
+    columns a format reads; the few rows `_unusable` checks closely need them all)."""
+    parse = pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True)
+    columns = [f"c{i}" for i in range(len(names))]
+    table, _ = _stream_rows(body.utf8(), columns, parse, mask.arg_true().to_numpy().astype(np.int64), **_SPLIT_CONVERT)
+    rows = pl.from_arrow(table.rename_columns(names))
+    assert isinstance(rows, pl.DataFrame)
+    return rows
 
 
 def _column(table: pa.Table, name: str) -> pl.Series:
@@ -850,12 +834,13 @@ def _parse(fmt: TableFormat, text: str, header_index: int, delimiter: str, body:
     used = _used_columns(fmt, names)
     replaced = encoding == UTF8_REPLACED
     # a damaged UTF-8 file's rows are checked for U+FFFD in every column: pyarrow's path
-    fast = None if replaced else _polars_split(body, names, delimiter)
+    fast = None if replaced else _polars_split(body, names, delimiter, used)
     if fast is not None:
         numbers = pl.int_range(1, fast.height + 1, dtype=pl.Int64, eager=True).alias("row_number")
         rejected = pl.DataFrame(schema={"row_number": pl.Int64, "reason": pl.String, "raw": pl.String})
         raw_lines = _RawLines(body, delimiter, len(names), fast.height, numbers)
-        unusable = _unusable(fast.get_column(names[0]), fast.get_column(names[-1]), fast.filter, numbers, header_fields)
+        first, last = fast.get_column(names[0]), fast.get_column(names[-1])
+        unusable = _unusable(first, last, lambda mask: _rows_at(body, names, delimiter, mask), numbers, header_fields)
         unread = pl.repeat(None, fast.height, dtype=pl.Null, eager=True)
         good = fast.select(pl.col(n) if used is None or n in used else pl.lit(unread).alias(n) for n in names)
         good = good.with_columns(numbers)

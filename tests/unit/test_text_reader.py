@@ -413,3 +413,22 @@ def test_fast_split_steps_aside_for_a_short_row():
     parsed = _read(b"a,b,c\n1,2,3\n4,5\n6,7,\n")
     assert _rejected(parsed) == [(2, "row has 2 fields, header has 3")]
     assert parsed.rows.select("row_number", "c").rows() == [(1, "3"), (3, "")]
+
+
+def test_fast_split_quarantines_blank_and_repeated_header_rows(monkeypatch):
+    """A well-formed file with an all-empty row and a pasted second header: Polars splits it (the
+    delimiters add up), and the rows are checked with all their fields, as pyarrow's split does."""
+    from dagster_project.formats import text
+
+    taken = []
+    polars_split = text._polars_split
+    monkeypatch.setattr(text, "_polars_split", lambda *args: taken.append(polars_split(*args)) or taken[-1])
+    parsed = _read(b'a,b,c\r\n1,"x,y",3\r\n,,\r\na,b,c\r\na,b,4\r\n5,6,\r\n')
+    assert taken[0] is not None
+    assert _rejected(parsed) == [(2, "empty row"), (3, "repeated header row")]
+    assert parsed.raw_of(pl.Series([2, 3])).to_list() == [",,", "a,b,c"]
+    assert parsed.rows.select("row_number", "a", "b", "c").rows() == [
+        (1, "1", "x,y", "3"),
+        (4, "a", "b", "4"),
+        (5, "5", "6", ""),
+    ]
