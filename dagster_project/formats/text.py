@@ -546,6 +546,8 @@ def _polars_split(body: _Body, names: list[str], delimiter: str, used: set[str] 
                     return None
                 continue
             cut = int(ends[-1]) + 1
+            if len(parts) >= 2 and parts[-2].result() is None:  # at most two runs wait: bounded memory
+                return None
             parts.append(pool.submit(_polars_piece, b"".join([*carry, chunk[:cut]]), columns, delimiter, keep))
             carry = [chunk[cut:]]
             carried, quotes = len(chunk) - cut, int(quote_at.size - np.searchsorted(quote_at, cut))
