@@ -20,6 +20,7 @@ import codecs
 import csv
 import functools
 import itertools
+import logging
 import re
 import warnings
 from collections.abc import Callable, Collection, Iterator, Sequence
@@ -36,6 +37,8 @@ from polars.io.plugins import register_io_source
 
 from dagster_project.formats.base import ParsedExport, TableFormat, UnrecognisedExport
 from dagster_project.schema import KINDS
+
+log = logging.getLogger(__name__)
 
 DELIMITERS = ("\t", ",", ";")
 HEADER_SEARCH_LINES = 30  # Moz puts 5-6 metadata lines before its header; allow blank rows too
@@ -836,7 +839,11 @@ def _parse(fmt: TableFormat, text: str, header_index: int, delimiter: str, body:
     used = _used_columns(fmt, names)
     replaced = encoding == UTF8_REPLACED
     # a damaged UTF-8 file's rows are checked for U+FFFD in every column: pyarrow's path
-    fast = None if replaced else _polars_split(body, names, delimiter, used)
+    try:
+        fast = None if replaced else _polars_split(body, names, delimiter, used)
+    except Exception:  # the fast path is an optimisation: a fault in it must not cost the file
+        log.exception("the fast split failed; pyarrow splits the file")
+        fast = None
     if fast is not None:
         numbers = pl.int_range(1, fast.height + 1, dtype=pl.Int64, eager=True).alias("row_number")
         rejected = pl.DataFrame(schema={"row_number": pl.Int64, "reason": pl.String, "raw": pl.String})

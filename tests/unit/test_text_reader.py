@@ -432,3 +432,15 @@ def test_fast_split_quarantines_blank_and_repeated_header_rows(monkeypatch):
         (4, "a", "b", "4"),
         (5, "5", "6", ""),
     ]
+
+
+def test_a_fault_in_the_fast_split_falls_back_to_pyarrow(monkeypatch):
+    from dagster_project.formats import text
+
+    def broken(*args):
+        raise RuntimeError("bug")
+
+    monkeypatch.setattr(text, "_polars_piece", broken)
+    parsed = _read(b"a,b,c\n1,2,3\n4,5\n")
+    assert parsed.rows.select("a", "b", "c").rows() == [("1", "2", "3")]
+    assert _rejected(parsed) == [(2, "row has 2 fields, header has 3")]
