@@ -484,23 +484,45 @@ _SCAN_BYTES = 16 << 20
 
 def _polars_piece(piece: bytes, columns: list[str], delimiter: str, keep: list[str]) -> pl.DataFrame | None:
     """One run of whole records split by Polars (only the `keep` columns kept), or None when
-    pyarrow must judge them."""
-    try:
-        frame = pl.read_csv(
-            piece,
-            has_header=False,
-            separator=delimiter,
-            schema=dict.fromkeys(columns, pl.String()),
-            empty_string_is_null=False,
-            raise_if_empty=False,
-        )
-    except Exception:  # long rows, stray quotes, bad UTF-8...: pyarrow reads them and says which
+    pyarrow must judge them.
+
+    Polars builds only the kept columns (it still finds every field, and refuses a stray quote
+    or bad UTF-8 anywhere), but then it also drops a long row's extra fields silently; so a
+    projected run must have exactly the delimiters its rows' separators and its kept values
+    hold, and no empty last field (a padded short row). A run that has them, or any delimiter
+    inside a value of a column not kept, is split again with every column and the checks above."""
+    if len(keep) < len(columns):
+        frame = _polars_read(piece, columns, delimiter, keep)
+        if frame is not None and not (frame.get_column(columns[-1]) == "").any():
+            inside = sum(frame.get_column(c).str.count_matches(delimiter, literal=True).sum() for c in keep)
+            if _count_byte(piece, delimiter) == frame.height * (len(columns) - 1) + inside:
+                return frame
+    frame = _polars_read(piece, columns, delimiter, columns)
+    if frame is None:
         return None
     if (frame.get_column(columns[-1]) == "").any():  # a padded short row, or an empty last field
         inside = sum(frame.get_column(c).str.count_matches(delimiter, literal=True).sum() for c in columns)
         if _count_byte(piece, delimiter) != frame.height * (len(columns) - 1) + inside:
             return None
     return frame.select(keep)
+
+
+def _polars_read(piece: bytes, columns: list[str], delimiter: str, keep: list[str]) -> pl.DataFrame | None:
+    try:
+        return (
+            pl.scan_csv(
+                piece,
+                has_header=False,
+                separator=delimiter,
+                schema=dict.fromkeys(columns, pl.String()),
+                empty_string_is_null=False,
+                raise_if_empty=False,
+            )
+            .select(keep)
+            .collect()
+        )
+    except Exception:  # long rows, stray quotes, bad UTF-8...: pyarrow reads them and says which
+        return None
 
 
 _MAX_RECORD = 256 << 20  # no run of a well-formed export goes this far without a record ending
