@@ -494,8 +494,11 @@ def _polars_piece(piece: bytes, columns: list[str], delimiter: str, keep: list[s
     if len(keep) < len(columns):
         frame = _polars_read(piece, columns, delimiter, keep)
         if frame is not None and not (frame.get_column(columns[-1]) == "").any():
-            inside = sum(frame.get_column(c).str.count_matches(delimiter, literal=True).sum() for c in keep)
-            if _count_byte(piece, delimiter) == frame.height * (len(columns) - 1) + inside:
+            extra = _count_byte(piece, delimiter) - frame.height * (len(columns) - 1)
+            # none beyond the separators: no long row and no delimiter in any value (the usual case)
+            if extra == 0 or extra == sum(
+                frame.get_column(c).str.count_matches(delimiter, literal=True).sum() for c in keep
+            ):
                 return frame
     frame = _polars_read(piece, columns, delimiter, columns)
     if frame is None:
