@@ -181,8 +181,9 @@ def land_bytes(
     # reason, so the blocking quality checks never fail on vendor data (quality/rules.py)
     violation = rules.first_violation(parsed.kind, rows.columns, today)
     rows = rows.with_columns(pl.coalesce(pl.col("_reason"), violation).alias("_reason"))
-    good = rows.filter(pl.col("_reason").is_null())
-    bad = rows.filter(pl.col("_reason").is_not_null())
+    flagged = rows.get_column("_reason").is_not_null()
+    # a clean file (the usual case) is not copied row by row into a "good" frame
+    good, bad = (rows.filter(~flagged), rows.filter(flagged)) if flagged.any() else (rows, rows.clear())
 
     # the one rule (planning.snapshot_date): a 2099 in a file name or a 1970 mtime is not a snapshot date
     snapshot, snapshot_source = snapshot_date(relative_path, parsed.snapshot_hint, mtime, today)

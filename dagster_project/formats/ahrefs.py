@@ -64,9 +64,12 @@ def mapping(c: list[str]) -> dict[str, pl.Expr]:
             ugc=v.to_bool(pick(c, "ugc")) if has_any(c, "ugc") else None,
             nofollow=v.to_bool(pick(c, "nofollow")) if has_any(c, "nofollow") else None,
         ),
-        "is_image": pl.when(pl.lit(has_type)).then(link_type.str.contains("image")),
+        # a few distinct link types and lost statuses in a million rows: each one once
+        "is_image": v.over_distinct(pl.when(pl.lit(has_type)).then(link_type.str.contains("image")), pl.Boolean()),
         "is_content": v.to_bool(pick(c, "content")),
-        "is_redirect": pl.when(pl.lit(has_type)).then(link_type.str.contains("redirect")),
+        "is_redirect": v.over_distinct(
+            pl.when(pl.lit(has_type)).then(link_type.str.contains("redirect")), pl.Boolean()
+        ),
         "external_links": v.to_int(pick(c, "external links", "external links count")),
         "language": v.to_text(pick(c, "language")),
         "vendor_first_seen": v.to_date(pick(c, "first seen")),
@@ -76,7 +79,7 @@ def mapping(c: list[str]) -> dict[str, pl.Expr]:
         "domain_rating": v.to_float(pick(c, "domain rating", "dr")),
         "url_rating": v.to_float(pick(c, "ur", "url rating")),
         "is_spam": v.to_bool(pick(c, "is spam")),
-        "vendor_lost_reason": _lost_reason(c),
+        "vendor_lost_reason": v.over_distinct(_lost_reason(c), pl.String()),
     }
 
 

@@ -4,11 +4,12 @@ Every text export (Ahrefs UTF-16 TSV, Semrush/Majestic CSV, Moz with its preambl
 tables) goes through `read_table`; a format module only says whether a header is its own and how
 to map the string columns.
 
-Rows are split by pyarrow's CSV reader rather than `polars.read_csv`: Polars 2.1 cannot tell a
-short row from one with empty trailing fields (`missing_columns="insert"` fills both with the same
-value) and aborts the whole file on a stray quote (`ab"c`, `"q"r`), while pyarrow hands every row
-with the wrong field count to a callback with its original text and keeps going (measured on
-2 cores: see `read_table`).
+pyarrow's CSV reader is the judge of rows: Polars 2.1 cannot tell a short row from one with
+empty trailing fields (`missing_columns="insert"` fills both with the same value) and aborts the
+whole file on a stray quote (`ab"c`, `"q"r`), while pyarrow hands every row with the wrong field
+count to a callback with its original text and keeps going. Polars' reader (multithreaded, about
+half pyarrow's CPU) splits a file first and is kept only when the file is provably well-formed
+(see "the fast split" below); otherwise pyarrow splits it and quarantines the bad rows.
 
 Format: docs/export-formats.md#how-a-file-is-recognised
 """
@@ -19,9 +20,11 @@ import codecs
 import csv
 import functools
 import itertools
+import logging
 import re
 import warnings
 from collections.abc import Callable, Collection, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
 import charset_normalizer
@@ -34,6 +37,8 @@ from polars.io.plugins import register_io_source
 
 from dagster_project.formats.base import ParsedExport, TableFormat, UnrecognisedExport
 from dagster_project.schema import KINDS
+
+log = logging.getLogger(__name__)
 
 DELIMITERS = ("\t", ",", ";")
 HEADER_SEARCH_LINES = 30  # Moz puts 5-6 metadata lines before its header; allow blank rows too
@@ -455,49 +460,229 @@ def _split_rows(body: _Body, names: list[str], delimiter: str) -> tuple[pa.Table
     return table, numbers, bad.select("row_number", reason=reason, raw="raw"), raw_lines
 
 
+# --- the fast split: Polars, for well-formed files ----------------------------------------------
+#
+# Polars' reader is multithreaded and ~2x cheaper than pyarrow's, but it pads a short row with
+# empty fields where pyarrow reports it, and reads a lone CR as data where pyarrow ends a line.
+# So it splits only what it provably splits like pyarrow: the rows come back only if Polars
+# raised nothing (it refuses long rows, stray quotes and bad UTF-8), the text has no lone CR, and
+# either no row has an empty last field (a padded short row has one) or the delimiters in the
+# text are exactly those between the fields plus those inside values. Anything else goes to
+# pyarrow, which finds and quarantines the bad rows (`_split_rows`).
+
+
+def _count_byte(piece: bytes | memoryview, byte: str) -> int:
+    array = np.frombuffer(piece, dtype=np.uint8)
+    return sum(
+        int(np.count_nonzero(array[start : start + _SCAN_BYTES] == ord(byte)))
+        for start in range(0, array.size, _SCAN_BYTES)
+    )
+
+
+_SCAN_BYTES = 16 << 20
+
+
+def _polars_piece(piece: bytes, columns: list[str], delimiter: str, keep: list[str]) -> pl.DataFrame | None:
+    """One run of whole records split by Polars (only the `keep` columns kept), or None when
+    pyarrow must judge them.
+
+    Polars builds only the kept columns (it still finds every field, and refuses a stray quote
+    or bad UTF-8 anywhere), but then it also drops a long row's extra fields silently; so a
+    projected run must have exactly the delimiters its rows' separators and its kept values
+    hold, and no empty last field (a padded short row). A run that has them, or any delimiter
+    inside a value of a column not kept, is split again with every column and the checks above."""
+    if len(keep) < len(columns):
+        frame = _polars_read(piece, columns, delimiter, keep)
+        if frame is not None and not (frame.get_column(columns[-1]) == "").any():
+            extra = _count_byte(piece, delimiter) - frame.height * (len(columns) - 1)
+            # none beyond the separators: no long row and no delimiter in any value (the usual case)
+            if extra == 0 or extra == sum(
+                frame.get_column(c).str.count_matches(delimiter, literal=True).sum() for c in keep
+            ):
+                return frame
+    frame = _polars_read(piece, columns, delimiter, columns)
+    if frame is None:
+        return None
+    if (frame.get_column(columns[-1]) == "").any():  # a padded short row, or an empty last field
+        inside = sum(frame.get_column(c).str.count_matches(delimiter, literal=True).sum() for c in columns)
+        if _count_byte(piece, delimiter) != frame.height * (len(columns) - 1) + inside:
+            return None
+    return frame.select(keep)
+
+
+def _polars_read(piece: bytes, columns: list[str], delimiter: str, keep: list[str]) -> pl.DataFrame | None:
+    try:
+        return (
+            pl.scan_csv(
+                piece,
+                has_header=False,
+                separator=delimiter,
+                schema=dict.fromkeys(columns, pl.String()),
+                empty_string_is_null=False,
+                raise_if_empty=False,
+            )
+            .select(keep)
+            .collect()
+        )
+    except Exception:  # long rows, stray quotes, bad UTF-8...: pyarrow reads them and says which
+        return None
+
+
+_MAX_RECORD = 256 << 20  # no run of a well-formed export goes this far without a record ending
+
+
+def _polars_split(body: _Body, names: list[str], delimiter: str, used: set[str] | None) -> pl.DataFrame | None:
+    """The body's rows as a String frame with the header's names, split by Polars; None when the
+    text is not provably well-formed (see above) and pyarrow must split it. Only the columns in
+    `used` and the first and last are kept (None: all).
+
+    The body is cut into runs of whole records, each split by Polars on its threads while the
+    next is cut (and, for UTF-16, transcoded: the codec holds the GIL, Polars does not). A run ends
+    at the last LF of a chunk that follows an even number of quotes: outside any quoted value (in
+    a well-formed file; in another, Polars or the checks notice)."""
+    if len(names) < 2 or len(delimiter) != 1:  # one column: no field count to check
+        return None
+    columns = [f"c{i}" for i in range(len(names))]
+    keep = [c for i, (c, n) in enumerate(zip(columns, names, strict=True)) if used is None or n in used or i == 0]
+    keep += [columns[-1]] if columns[-1] not in keep else []
+    if body.encoding is not None:
+        chunks = _utf8_chunks(body.buf, body.encoding, body.start)
+    else:
+        view = body.view
+        chunks = (bytes(view[i : i + _TRANSCODE_CHUNK]) for i in range(0, len(view), _TRANSCODE_CHUNK))
+    parts: list[Future] = []
+    carry: list[bytes] = []  # the start of an unfinished record
+    carried = quotes = 0  # its bytes, and the quotes in it
+    cr_ends = False  # the previous chunk ended with a CR: this one must start with its LF
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        for chunk in chunks:
+            array = np.frombuffer(chunk, dtype=np.uint8)
+            if cr_ends and not chunk.startswith(b"\n"):
+                return None
+            cr = np.flatnonzero(array[:-1] == 13)
+            if cr.size and bool((array[cr + 1] != 10).any()):
+                return None  # a lone CR
+            cr_ends = chunk.endswith(b"\r")
+            quote_at = np.flatnonzero(array == 34)
+            lf_at = np.flatnonzero(array == 10)
+            # quotes before each LF, counting the carried ones: the last even count ends a run
+            ends = lf_at[(quotes + np.searchsorted(quote_at, lf_at)) % 2 == 0]
+            if not ends.size:
+                carry.append(chunk)
+                carried, quotes = carried + len(chunk), quotes + quote_at.size
+                if carried > _MAX_RECORD:
+                    return None
+                continue
+            cut = int(ends[-1]) + 1
+            if len(parts) >= 2 and parts[-2].result() is None:  # at most two runs wait: bounded memory
+                return None
+            parts.append(pool.submit(_polars_piece, b"".join([*carry, chunk[:cut]]), columns, delimiter, keep))
+            carry = [chunk[cut:]]
+            carried, quotes = len(chunk) - cut, int(quote_at.size - np.searchsorted(quote_at, cut))
+        if cr_ends:
+            return None
+        if carried:
+            parts.append(pool.submit(_polars_piece, b"".join(carry), columns, delimiter, keep))
+        frames = [part.result() for part in parts]
+    if not frames or any(frame is None for frame in frames):
+        return None
+    frame = pl.concat(frames, rechunk=False)  # type: ignore[arg-type]
+    if frame.height == 0:
+        return None
+    return frame.rename({c: names[int(c[1:])] for c in keep})
+
+
+def _utf8_chunks(data: bytes | bytearray, encoding: str, skip: int) -> Iterator[bytes]:
+    """UTF-16 bytes from `skip` on as UTF-8 chunks, decoded as `decode()` does (bad code units -> U+FFFD)."""
+    decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
+    view = memoryview(data)[skip:]
+    for start in range(0, len(view), _TRANSCODE_CHUNK):
+        yield decoder.decode(view[start : start + _TRANSCODE_CHUNK]).encode("utf-8")
+    tail = decoder.decode(b"", final=True).encode("utf-8")
+    if tail:
+        yield tail
+
+
+def _rows_at(body: _Body, names: list[str], delimiter: str, mask: pl.Series) -> pl.DataFrame:
+    """Every column of the rows the mask selects, split by pyarrow (the fast split keeps only the
+    columns a format reads; the few rows `_unusable` checks closely need them all)."""
+    parse = pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True)
+    columns = [f"c{i}" for i in range(len(names))]
+    table, _ = _stream_rows(body.utf8(), columns, parse, mask.arg_true().to_numpy().astype(np.int64), **_SPLIT_CONVERT)
+    rows = pl.from_arrow(table.rename_columns(names))
+    assert isinstance(rows, pl.DataFrame)
+    return rows
+
+
 def _column(table: pa.Table, name: str) -> pl.Series:
     series = pl.from_arrow(table.column(name))
     assert isinstance(series, pl.Series)
     return series.alias(name)
 
 
-def _unusable(table: pa.Table, numbers: pl.Series, header_fields: list[str], replaced: bool) -> pl.DataFrame:
+def _unusable(
+    first: pl.Series,
+    last: pl.Series,
+    rows_where: Callable[[pl.Series], pl.DataFrame],
+    numbers: pl.Series,
+    header_fields: list[str],
+    undecodable: pl.Series | None = None,
+) -> pl.DataFrame:
     """Well-shaped rows that still cannot be used: row_number, reason (the first reason wins).
 
-    Cheap tests on one or two columns pick the candidates; the exact tests run on those rows only
-    (~0.05 s for a clean million-row file), so the other columns are never converted whole."""
-    names = table.column_names
+    Cheap tests on the first and last column pick the candidates; the exact tests run on those
+    rows only (`rows_where(mask)`: every column of the rows the mask selects), so a clean
+    million-row file costs ~0.05 s. `undecodable`: the rows holding U+FFFD, where decode() met
+    bytes that are not UTF-8."""
     header = [h.strip() for h in header_fields]
-    first, last = _column(table, names[0]), _column(table, names[-1])
     blank_first = first.str.strip_chars() == ""
     masks = {
         # a blank row is blank in its first and last field
-        "short": blank_first & (last.str.strip_chars() == "") if len(names) > 1 else blank_first,
+        "short": blank_first & (last.str.strip_chars() == "") if len(header) > 1 else blank_first,
         "header": first.str.contains(header[0], literal=True),
     }
-    if replaced:  # U+FFFD stands where decode() met bytes that are not UTF-8
-        has_bad = [pc.match_substring(table.column(n), _REPLACEMENT) for n in names]
-        masks["undecodable"] = pl.Series(functools.reduce(pc.or_, has_bad)).fill_null(False)
+    if undecodable is not None:
+        masks["undecodable"] = undecodable
     exact = {
-        "undecodable": (pl.lit(True), "undecodable bytes"),
-        "short": (pl.all_horizontal([pl.col(n).str.strip_chars() == "" for n in names]), "empty row"),
+        "undecodable": (lambda names: pl.lit(True), "undecodable bytes"),
+        "short": (lambda names: pl.all_horizontal([pl.col(n).str.strip_chars() == "" for n in names]), "empty row"),
         # a second header line inside the data (two exports pasted together)
         "header": (
-            pl.all_horizontal([pl.col(n).str.strip_chars() == h for n, h in zip(names, header, strict=True)]),
+            lambda names: pl.all_horizontal(
+                [pl.col(n).str.strip_chars() == h for n, h in zip(names, header, strict=True)]
+            ),
             "repeated header row",
         ),
     }
-    found = []
+    found = [pl.DataFrame(schema={"row_number": pl.Int64, "reason": pl.String})]
     for key, (test, reason) in exact.items():
         if key not in masks:
             continue
         mask = masks[key].fill_null(False)
-        # filter, not take: pyarrow's take first concatenates every chunk of every column
-        candidates = pl.from_arrow(table.filter(mask.to_arrow()))
-        assert isinstance(candidates, pl.DataFrame)
-        candidates = candidates.with_columns(numbers.filter(mask))
-        found.append(candidates.filter(test).select("row_number", reason=pl.lit(reason)))
+        if not mask.any():
+            continue
+        candidates = rows_where(mask)
+        names = candidates.columns
+        candidates = candidates.with_columns(numbers.filter(mask).alias("row_number"))
+        found.append(candidates.filter(test(names)).select("row_number", reason=pl.lit(reason)))
     return pl.concat(found).unique("row_number", keep="first", maintain_order=True)
+
+
+def _arrow_unusable(table: pa.Table, numbers: pl.Series, header_fields: list[str], replaced: bool) -> pl.DataFrame:
+    names = table.column_names
+    undecodable = None
+    if replaced:  # U+FFFD stands where decode() met bytes that are not UTF-8
+        has_bad = [pc.match_substring(table.column(n), _REPLACEMENT) for n in names]
+        undecodable = pl.Series(functools.reduce(pc.or_, has_bad)).fill_null(False)
+
+    def rows_where(mask: pl.Series) -> pl.DataFrame:
+        # filter, not take: pyarrow's take first concatenates every chunk of every column
+        rows = pl.from_arrow(table.filter(mask.to_arrow()))
+        assert isinstance(rows, pl.DataFrame)
+        return rows
+
+    first, last = _column(table, names[0]), _column(table, names[-1])
+    return _unusable(first, last, rows_where, numbers, header_fields, undecodable)
 
 
 def _used_columns(fmt: TableFormat, names: list[str]) -> set[str] | None:
@@ -676,17 +861,37 @@ def read_table(data: bytes, file_name: str, formats: Sequence[TableFormat]) -> P
 def _parse(fmt: TableFormat, text: str, header_index: int, delimiter: str, body: _Body, encoding: str) -> ParsedExport:
     header_fields = _split_line(_head_lines(text, header_index + 1)[header_index], delimiter)
     names = _unique_names([normalise_header(h) for h in header_fields])
-    table, numbers, rejected, raw_lines = _split_rows(body, names, delimiter)
+    used = _used_columns(fmt, names)
     replaced = encoding == UTF8_REPLACED
-    if replaced:  # a row with bad bytes is quarantined for them, whatever its shape
-        has_bad = pl.col("raw").str.contains(_REPLACEMENT, literal=True)
-        rejected = rejected.with_columns(reason=pl.when(has_bad).then(pl.lit("undecodable bytes")).otherwise("reason"))
-    unusable = _unusable(table, numbers, header_fields, replaced)
-    good = _string_frame(table, numbers, _used_columns(fmt, names))
-    # The columns the format reads are in `good` now. pyarrow's allocator keeps freed memory for
-    # reuse; hand it back, or the mapping below allocates its own on top of it (~0.2 GB per 1M rows).
-    del table
-    pa.default_memory_pool().release_unused()
+    # a damaged UTF-8 file's rows are checked for U+FFFD in every column: pyarrow's path
+    try:
+        fast = None if replaced else _polars_split(body, names, delimiter, used)
+    except Exception:  # the fast path is an optimisation: a fault in it must not cost the file
+        log.exception("the fast split failed; pyarrow splits the file")
+        fast = None
+    if fast is not None:
+        numbers = pl.int_range(1, fast.height + 1, dtype=pl.Int64, eager=True).alias("row_number")
+        rejected = pl.DataFrame(schema={"row_number": pl.Int64, "reason": pl.String, "raw": pl.String})
+        raw_lines = _RawLines(body, delimiter, len(names), fast.height, numbers)
+        first, last = fast.get_column(names[0]), fast.get_column(names[-1])
+        unusable = _unusable(first, last, lambda mask: _rows_at(body, names, delimiter, mask), numbers, header_fields)
+        unread = pl.repeat(None, fast.height, dtype=pl.Null, eager=True)
+        good = fast.select(pl.col(n) if used is None or n in used else pl.lit(unread).alias(n) for n in names)
+        good = good.with_columns(numbers)
+        del fast
+    else:
+        table, numbers, rejected, raw_lines = _split_rows(body, names, delimiter)
+        if replaced:  # a row with bad bytes is quarantined for them, whatever its shape
+            has_bad = pl.col("raw").str.contains(_REPLACEMENT, literal=True)
+            rejected = rejected.with_columns(
+                reason=pl.when(has_bad).then(pl.lit("undecodable bytes")).otherwise("reason")
+            )
+        unusable = _arrow_unusable(table, numbers, header_fields, replaced)
+        good = _string_frame(table, numbers, used)
+        # The columns the format reads are in `good` now. pyarrow's allocator keeps freed memory for
+        # reuse; hand it back, or the mapping below allocates its own on top of it (~0.2 GB per 1M rows).
+        del table
+        pa.default_memory_pool().release_unused()
     if unusable.height:
         flagged = unusable.with_columns(raw_lines(unusable.get_column("row_number")).alias("raw"))
         rejected = pl.concat([rejected, flagged]).sort("row_number")

@@ -220,8 +220,25 @@ def to_datetime(e: pl.Expr) -> pl.Expr:
     `28 Sep 2026`, `28/09/2026` (day first), `25-Apr-2020`, epoch seconds or milliseconds.
     """
     return e.map_batches(
-        lambda s: _representable(_ladder(s, _DATE_ATTEMPTS, _DT)), return_dtype=_DT, is_elementwise=True
+        lambda s: by_distinct(s, lambda x: _representable(_ladder(x, _DATE_ATTEMPTS, _DT))),
+        return_dtype=_DT,
+        is_elementwise=True,
     )
+
+
+def by_distinct(s: pl.Series, parse: Callable[[pl.Series], pl.Series]) -> pl.Series:
+    """`parse(s)`, computed once per distinct value when the values repeat (a date column: a few
+    hundred days in a million rows) and joined back; `parse` must be elementwise."""
+    if s.len() < 10_000:
+        return parse(s)
+    # judged on a spread sample of ~10k: a tenth of it repeated means at most some 50k distinct values
+    sample = s.gather_every(s.len() // 10_000)
+    if sample.n_unique() > 0.9 * sample.len():
+        return parse(s)
+    keys = s.unique().rename("key")
+    table = pl.DataFrame([keys, parse(keys).rename("value")])
+    found = s.rename("key").to_frame().join(table, on="key", how="left", maintain_order="left", nulls_equal=True)
+    return found.get_column("value").rename(s.name)
 
 
 def _representable(stamps: pl.Series) -> pl.Series:
@@ -234,6 +251,26 @@ def _representable(stamps: pl.Series) -> pl.Series:
 def to_date(e: pl.Expr) -> pl.Expr:
     """Like `to_datetime`, keeping the (UTC) date."""
     return to_datetime(e).dt.date()
+
+
+def over_distinct(e: pl.Expr, return_dtype: pl.DataType) -> pl.Expr:
+    """`e` computed once per distinct combination of the columns it reads, when they repeat (a
+    vendor's status words, link types, flags), and joined back; `e` must be elementwise."""
+    roots = list(dict.fromkeys(e.meta.root_names()))
+    if not roots:
+        return e
+
+    def run(s: pl.Series) -> pl.Series:
+        frame = s.struct.unnest()
+        if frame.height >= 10_000:
+            sample = frame.gather_every(frame.height // 10_000)
+            if sample.n_unique() <= 0.9 * sample.height:  # as `by_distinct`
+                table = frame.unique().with_columns(e.alias("__value"))
+                found = frame.join(table, on=roots, how="left", maintain_order="left", nulls_equal=True)
+                return found.get_column("__value")
+        return frame.select(e).to_series()
+
+    return pl.struct(roots).map_batches(run, return_dtype=return_dtype, is_elementwise=True)
 
 
 # --- text and link attributes ----------------------------------------------------------------

@@ -350,3 +350,109 @@ def test_large_utf16_file_is_split_and_its_rows_text_found(encoding, bom):
     assert parsed.rejected.rows() == [(29_001, "row has 2 fields, header has 3", '"short"\t"row"')]
     assert parsed.rows.filter(pl.col("b") == "30000")["a"].to_list() == ["https://a.example/30000/ñ"]
     assert parsed.raw_of(pl.Series([30_000, 1])).to_list() == [rows[29_999], rows[0]]
+
+
+# --- the fast split (Polars) gives exactly what pyarrow gives, or steps aside ---------------------
+
+_FIELDS = ["", "a", "b c", " x ", '"q"', '"x,y"', '"l\nm"', '"r\r\ns"', '""""', '"t""u"', "a", "7", "a", "1"]
+_ODD = ['a"b', '"u"v', '"w', " ", "\r", '"', "a,b", "A"]
+
+
+def _random_body(rng, n_columns: int, odd: float) -> str:
+    """Rows of mostly well-formed fields, some with odd ones, wrong field counts, blank lines, CRs."""
+    lines = []
+    for _ in range(rng.randint(1, 12)):
+        count = n_columns if rng.random() > odd else rng.choice([n_columns - 1, n_columns + 1, 1])
+        fields = [rng.choice(_ODD) if rng.random() < odd / 3 else rng.choice(_FIELDS) for _ in range(count)]
+        lines.append(",".join(fields))
+        if rng.random() < odd / 4:
+            lines.append("")
+    ending = rng.choice(["\n", "\r\n", "\n", "\r\n", "\r"]) if rng.random() < odd else rng.choice(["\n", "\r\n"])
+    return ending.join(lines) + (ending if rng.random() < 0.8 else "")
+
+
+def _outcome(parsed) -> tuple:
+    return (parsed.rows_with_raw().rows(), parsed.rejected.rows(), parsed.rows_read)
+
+
+# a format that reads only column b of a,b,c,d: Polars builds a, b and d (first and last) only
+B_ONLY = TableFormat(
+    name="b_only",
+    kind="backlinks",
+    source_tool="test",
+    matches=lambda headers: {"a", "b", "c", "d"} <= set(headers),
+    to_canonical=lambda frame: frame.select("row_number", "b"),
+)
+
+
+@pytest.mark.parametrize(("encoding", "fmt"), [("utf-8", ABC), ("utf-16-le", ABC), ("utf-8", B_ONLY)])
+def test_fast_split_reads_like_pyarrow_or_steps_aside(monkeypatch, encoding, fmt):
+    """Random tables, clean and malformed (short/long rows, stray quotes, blank lines, lone CRs,
+    quoted delimiters and line breaks): whenever Polars' split is used, the rows, their numbers,
+    the quarantine and every raw text are exactly those of pyarrow's split (also when Polars
+    builds only some of the columns)."""
+    import random
+
+    from dagster_project.formats import text
+
+    taken = []
+    polars_split = text._polars_split
+
+    def spy(*args):
+        frame = polars_split(*args)
+        taken.append(frame is not None)
+        return frame
+
+    rng = random.Random(11)
+    header = "a,b,c,d" if fmt is B_ONLY else "a,b,c"
+    for case in range(400 if encoding == "utf-8" else 150):
+        content = header + "\r\n" + _random_body(rng, header.count(",") + 1, odd=0.0 if case % 3 == 0 else 0.3)
+        data = content.encode(encoding)
+        if encoding != "utf-8":
+            data = b"\xff\xfe" + data
+        # chunks of a few bytes cut runs everywhere (inside quotes too); larger ones hold many rows
+        monkeypatch.setattr(text, "_TRANSCODE_CHUNK", rng.choice([6, 64, 1 << 20]))
+        monkeypatch.setattr(text, "_polars_split", spy)
+        fast = _outcome(_read(data, fmt))
+        monkeypatch.setattr(text, "_polars_split", lambda *args: None)
+        assert fast == _outcome(_read(data, fmt)), content
+    assert sum(taken) >= len(taken) // 4  # the fast path was really taken (clean tables at least)
+    assert not all(taken)  # ...and stepped aside for malformed ones
+
+
+def test_fast_split_steps_aside_for_a_short_row():
+    """Polars pads a short row with empty fields; the delimiter count sees it and pyarrow quarantines it."""
+    parsed = _read(b"a,b,c\n1,2,3\n4,5\n6,7,\n")
+    assert _rejected(parsed) == [(2, "row has 2 fields, header has 3")]
+    assert parsed.rows.select("row_number", "c").rows() == [(1, "3"), (3, "")]
+
+
+def test_fast_split_quarantines_blank_and_repeated_header_rows(monkeypatch):
+    """A well-formed file with an all-empty row and a pasted second header: Polars splits it (the
+    delimiters add up), and the rows are checked with all their fields, as pyarrow's split does."""
+    from dagster_project.formats import text
+
+    taken = []
+    polars_split = text._polars_split
+    monkeypatch.setattr(text, "_polars_split", lambda *args: taken.append(polars_split(*args)) or taken[-1])
+    parsed = _read(b'a,b,c\r\n1,"x,y",3\r\n,,\r\na,b,c\r\na,b,4\r\n5,6,\r\n')
+    assert taken[0] is not None
+    assert _rejected(parsed) == [(2, "empty row"), (3, "repeated header row")]
+    assert parsed.raw_of(pl.Series([2, 3])).to_list() == [",,", "a,b,c"]
+    assert parsed.rows.select("row_number", "a", "b", "c").rows() == [
+        (1, "1", "x,y", "3"),
+        (4, "a", "b", "4"),
+        (5, "5", "6", ""),
+    ]
+
+
+def test_a_fault_in_the_fast_split_falls_back_to_pyarrow(monkeypatch):
+    from dagster_project.formats import text
+
+    def broken(*args):
+        raise RuntimeError("bug")
+
+    monkeypatch.setattr(text, "_polars_piece", broken)
+    parsed = _read(b"a,b,c\n1,2,3\n4,5\n")
+    assert parsed.rows.select("a", "b", "c").rows() == [("1", "2", "3")]
+    assert _rejected(parsed) == [(2, "row has 2 fields, header has 3")]

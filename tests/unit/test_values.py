@@ -182,3 +182,25 @@ def test_parsers_work_in_lazy_streaming_queries():
     out = lf.select(v.to_date(pl.col("d")), v.to_float(pl.col("n")), v.to_bool(pl.col("b"))).collect(engine="streaming")
     assert out.height == 100_000
     assert out.unique().sort("n").rows() == [(D, 3.0, False), (D, 1240.0, True)]
+
+
+def test_dates_and_mappings_over_distinct_values_equal_the_row_by_row_result():
+    """Columns that repeat (a few hundred days, a vendor's status words) are parsed once per
+    distinct value and joined back: the same values, nulls and order as parsing every row."""
+    import random
+
+    rng = random.Random(3)
+    days = ["2026-03-10", " 2026-03-11", "10/03/2026", "2026-03-10 09:46:34", "-", "", None, "garbage", "20260312"]
+    dates = [rng.choice(days) for _ in range(30_000)]
+    statuses = [rng.choice(["", "live", "linkremoved", "Not found", None]) for _ in range(30_000)]
+    frame = pl.DataFrame({"d": dates, "s": statuses}, schema={"d": pl.String, "s": pl.String})
+    assert frame.height >= 10_000  # above the size where values are taken distinct
+    rowwise = v._representable(v._ladder(frame.get_column("d"), v._DATE_ATTEMPTS, v._DT))
+    assert rowwise.null_count() < frame.height  # a real mix of parsed and unparseable values
+    assert frame.select(v.to_datetime(pl.col("d"))).to_series().equals(rowwise, check_names=False)
+    words = pl.concat_str([pl.col("s").str.to_lowercase(), pl.col("d")], separator="|")
+    direct = frame.select(words).to_series()
+    assert frame.select(v.over_distinct(words, pl.String())).to_series().equals(direct, check_names=False)
+    # distinct values (timestamps) are parsed row by row, with the same result
+    stamps = pl.Series("t", [f"2026-03-10 09:{i // 60 % 60:02d}:{i % 60:02d}" for i in range(20_000)])
+    assert stamps.to_frame().select(v.to_datetime(pl.col("t"))).to_series().null_count() == 0
