@@ -113,7 +113,13 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log):
 
     class ByExpensiveFixture(LoadScopeScheduling):
         """Scopes: the sample-refresh modules together, each other integration module whole, and
-        every unit test alone (they are cheap and balance the load at the end)."""
+        every unit test alone (they are cheap and balance the load at the end). Scopes are handed
+        out in collection order, longest first (pytest_collection_modifyitems), not by xdist's
+        count of tests per scope, which started the Spark module, 6 tests and the longest, last."""
+
+        def __init__(self, config, log=None):
+            super().__init__(config, log)
+            config.option.loadscopereorder = False
 
         def _split_scope(self, nodeid: str) -> str:
             module = nodeid.split("::", 1)[0]
@@ -124,7 +130,19 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log):
     return ByExpensiveFixture(config, log)
 
 
+def _cost_rank(nodeid: str) -> int:
+    """Longest scopes first: the Spark builds, then the sample refresh's modules, then the other
+    integration modules; the unit tests fill the tail."""
+    module = nodeid.split("::", 1)[0]
+    if module == "tests/integration/test_spark.py":
+        return 0
+    if module in SAMPLE_REFRESH_MODULES:
+        return 1
+    return 2 if module.startswith("tests/integration/") else 3
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    items.sort(key=lambda item: _cost_rank(item.nodeid))  # stable: a module keeps its own order
     # the scheduler's list must name every module that uses the sample refresh
     missing = {
         item.nodeid.split("::", 1)[0] for item in items if "sample_refresh" in getattr(item, "fixturenames", ())
