@@ -197,14 +197,9 @@ class LakeSink:
         """One landed file: its rows and quarantine, the versions it supersedes, its audit row last."""
         audit = landed.audit
         sha = audit["sha256"]
-        if landed.rows is not None and audit["status"] == "loaded" and landed.rows.height:
-            rows = _typed(landed.rows, schema.full_schema(landed.kind))
-            for (day,), part in rows.group_by(PARTITION, maintain_order=True):
-                folder = self.folder("raw", landed.kind) / f"{PARTITION}={day.isoformat()}"
-                self._append("raw", landed.kind, part.drop(PARTITION), folder / f"{sha}.parquet")
-        if landed.quarantine.height:
-            quarantine = _typed(landed.quarantine, schema.QUARANTINE)
-            self._append("audit", "quarantine", quarantine, self.folder("audit", "quarantine") / f"{sha}.parquet")
+        if landed.rows is not None and audit["status"] == "loaded":
+            self.write_rows(landed.kind, sha, landed.rows)
+        self.write_quarantine(sha, landed.quarantine)
         previous = [
             row
             for (name, old_sha), row in self.audit_rows().items()
@@ -216,6 +211,41 @@ class LakeSink:
             for path in self._version_files(row["sha256"]):
                 path.unlink(missing_ok=True)
         self._write_audit(audit)
+
+    def write_rows(self, kind: str, sha: str, rows: pl.DataFrame) -> None:
+        """The rows of one file version, one file per snapshot date's partition."""
+        if not rows.height:
+            return
+        for (day,), part in _typed(rows, schema.full_schema(kind)).group_by(PARTITION, maintain_order=True):
+            folder = self.folder("raw", kind) / f"{PARTITION}={day.isoformat()}"
+            self._append("raw", kind, part.drop(PARTITION), folder / f"{sha}.parquet")
+
+    def write_quarantine(self, sha: str, quarantine: pl.DataFrame) -> None:
+        """The quarantined rows of one file version."""
+        if quarantine.height:
+            path = self.folder("audit", "quarantine") / f"{sha}.parquet"
+            self._append("audit", "quarantine", _typed(quarantine, schema.QUARANTINE), path)
+
+    def write_config_table(self, name: str, frame: pl.DataFrame) -> None:
+        """One config.* table, rewritten whole."""
+        folder = self.folder("config", name)
+        write_file(_typed(frame, CONFIG_SCHEMAS.get(name, dict(frame.schema))), folder / "config.parquet")
+        (folder / EMPTY).unlink(missing_ok=True)
+
+    def append_refresh(self, row: dict) -> None:
+        """One audit.refreshes row, in a file named by its time."""
+        path = self.folder("audit", "refreshes") / f"{row['refreshed_at']:%Y%m%dT%H%M%S%f}.parquet"
+        self._append("audit", "refreshes", pl.DataFrame([row], schema=AUDIT_REFRESHES), path)
+
+    def write_published_state(self) -> None:
+        """The audit as of now, as what the next refresh compares with (published_state)."""
+        keys = ("file_name", "sha256", "status", "snapshot_date")
+        state = pl.DataFrame(
+            [{k: r[k] for k in keys} for r in self.audit_rows().values()],
+            schema={k: AUDIT_INGEST_FILES[k] for k in keys},
+            orient="row",
+        )
+        write_file(state, self.lake / "_state" / "published.parquet")
 
     def record_duplicate(self, relative: str, sha: str, size: int, holder: str) -> None:
         self._write_audit(
@@ -237,33 +267,20 @@ class LakeSink:
         from dagster_project.warehouse import config_frames
 
         for name, frame in config_frames(config).items():
-            columns = CONFIG_SCHEMAS.get(name, dict(frame.schema))
-            folder = self.folder("config", name)
-            write_file(_typed(frame, columns), folder / "config.parquet")
-            (folder / EMPTY).unlink(missing_ok=True)
+            self.write_config_table(name, frame)
 
     def record_refresh(self, config_fingerprint: str) -> None:
         """A completed refresh (after dbt succeeded): its audit.refreshes row, and the audit as of
         now as what the next refresh compares with (published_state)."""
-        now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
         rows = list(self.audit_rows().values())
-        row = {
-            "refreshed_at": now,
-            "config_fingerprint": config_fingerprint,
-            "files_landed": sum(r["status"] == "loaded" for r in rows),
-            "files_rejected": sum(r["status"] == "rejected" for r in rows),
-        }
-        state = pl.DataFrame(
-            [{k: r[k] for k in ("file_name", "sha256", "status", "snapshot_date")} for r in rows],
-            schema={k: AUDIT_INGEST_FILES[k] for k in ("file_name", "sha256", "status", "snapshot_date")},
-            orient="row",
-        )
-        write_file(state, self.lake / "_state" / "published.parquet")
-        self._append(
-            "audit",
-            "refreshes",
-            pl.DataFrame([row], schema=AUDIT_REFRESHES),
-            self.folder("audit", "refreshes") / f"{now:%Y%m%dT%H%M%S%f}.parquet",
+        self.write_published_state()
+        self.append_refresh(
+            {
+                "refreshed_at": dt.datetime.now(dt.UTC).replace(tzinfo=None),
+                "config_fingerprint": config_fingerprint,
+                "files_landed": sum(r["status"] == "loaded" for r in rows),
+                "files_rejected": sum(r["status"] == "rejected" for r in rows),
+            }
         )
 
 
@@ -383,50 +400,26 @@ def export_warehouse(warehouse: Path, lake: Path) -> dict[str, int]:
             sha, kind = row["sha256"], row["kind"]
             if row["status"] == "loaded" and kind in schema.KINDS:
                 rows = con.sql(f"select * from raw.{kind} where file_sha256 = $sha", params={"sha": sha}).pl()
-                if rows.height:
-                    rows = _typed(rows, schema.full_schema(kind))
-                    for (day,), part in rows.group_by(PARTITION, maintain_order=True):
-                        folder = sink.folder("raw", kind) / f"{PARTITION}={day.isoformat()}"
-                        sink._append("raw", kind, part.drop(PARTITION), folder / f"{sha}.parquet")
-                    counts[f"raw.{kind}"] = counts.get(f"raw.{kind}", 0) + rows.height
+                sink.write_rows(kind, sha, rows)
+                counts[f"raw.{kind}"] = counts.get(f"raw.{kind}", 0) + rows.height
             if row["status"] in ("loaded", "rejected"):
                 quarantine = con.sql(
                     "select * from audit.quarantine where file_sha256 = $sha", params={"sha": sha}
                 ).pl()
                 if quarantine.height and not (sink.folder("audit", "quarantine") / f"{sha}.parquet").exists():
-                    sink._append(
-                        "audit",
-                        "quarantine",
-                        _typed(quarantine, schema.QUARANTINE),
-                        sink.folder("audit", "quarantine") / f"{sha}.parquet",
-                    )
+                    sink.write_quarantine(sha, quarantine)
                     counts["audit.quarantine"] = counts.get("audit.quarantine", 0) + quarantine.height
             sink._write_audit(row)
         counts["audit.ingest_files"] = audit.height
         for name in (*CONFIG_SCHEMAS, "thresholds"):
             frame = con.sql(f"select * from config.{name}").pl()
-            write_file(
-                _typed(frame, CONFIG_SCHEMAS.get(name, dict(frame.schema))),
-                sink.folder("config", name) / "config.parquet",
-            )
+            sink.write_config_table(name, frame)
             counts[f"config.{name}"] = frame.height
         refreshes = con.sql("select * from audit.refreshes order by refreshed_at").pl()
         for row in refreshes.iter_rows(named=True):
-            sink._append(
-                "audit",
-                "refreshes",
-                pl.DataFrame([row], schema=AUDIT_REFRESHES),
-                sink.folder("audit", "refreshes") / f"{row['refreshed_at']:%Y%m%dT%H%M%S%f}.parquet",
-            )
+            sink.append_refresh(row)
         counts["audit.refreshes"] = refreshes.height
     sink.ensure_tables()
-    if refreshes.height:
-        # the warehouse's audit is what its last refresh published
-        rows = list(sink.audit_rows().values())
-        state = pl.DataFrame(
-            [{k: r[k] for k in ("file_name", "sha256", "status", "snapshot_date")} for r in rows],
-            schema={k: AUDIT_INGEST_FILES[k] for k in ("file_name", "sha256", "status", "snapshot_date")},
-            orient="row",
-        )
-        write_file(state, Path(lake) / "_state" / "published.parquet")
+    if refreshes.height:  # the warehouse's audit is what its last refresh published
+        sink.write_published_state()
     return counts
