@@ -17,6 +17,13 @@ DBT_PROJECT_DIR = PROJECT_ROOT / "dbt"
 # and dbt builds with its `spark` target (tables under BACKLINKS_SPARK_DIR, default `spark/`).
 ENGINES = ("duckdb", "spark")
 
+
+def engine() -> str:
+    """The engine of this process: BACKLINKS_ENGINE, else `duckdb` (checked by the CLI,
+    cli/common.py choose_engine, which sets it from --engine)."""
+    return os.environ.get("BACKLINKS_ENGINE") or "duckdb"
+
+
 DEFAULTS = {
     "BACKLINKS_CONFIG": "data/sites.yml",
     "BACKLINKS_INBOX": "data/inbox",
@@ -50,8 +57,8 @@ class Paths:
 
     @property
     def engine(self) -> str:
-        """`duckdb` or `spark` (BACKLINKS_ENGINE; checked by the CLI, cli/common.py)."""
-        return os.environ.get("BACKLINKS_ENGINE") or "duckdb"
+        """`duckdb` or `spark` (settings.engine)."""
+        return engine()
 
     @property
     def lake(self) -> Path:

@@ -196,10 +196,13 @@ def published_state(warehouse: str | Path):
     """What readers have, for planning (the CLI, the schedule, the sensor, the backfill): the
     published file's audit (ingest_state), or on Spark (BACKLINKS_ENGINE) the Parquet lake's as of
     its last recorded refresh (lake.published_state; the lake's place follows the warehouse path)."""
-    if os.environ.get("BACKLINKS_ENGINE") == "spark":
-        from dagster_project import lake, settings
+    from dagster_project import settings
 
-        return lake.published_state(settings.Paths(Path(), Path(), Path(warehouse)).lake)
+    paths = settings.Paths(Path(), Path(), Path(warehouse))
+    if paths.engine == "spark":
+        from dagster_project import lake
+
+        return lake.published_state(paths.lake)
     return ingest_state(warehouse)
 
 

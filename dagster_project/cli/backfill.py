@@ -18,6 +18,7 @@ from pathlib import Path
 
 import click
 
+from dagster_project import settings
 from dagster_project.backfill import partition_counts, partition_summary
 from dagster_project.cli import common, output
 from dagster_project.cli.job import run_refresh_job
@@ -53,7 +54,7 @@ from dagster_project.cli.job import run_refresh_job
 @common.verbose_option
 def command(date_from, date_to, archive, config_path, warehouse_path, inbox, full_refresh, wait, verbose) -> None:
     """Land archived exports of the snapshot weeks holding FROM..TO and rebuild history, in one run."""
-    if (os.environ.get("BACKLINKS_ENGINE") or "duckdb") != "duckdb":
+    if settings.engine() != "duckdb":
         common.fail(
             "backlinks backfill runs on DuckDB only: unset BACKLINKS_ENGINE (a Spark refresh lands every new file)"
         )
@@ -129,7 +130,6 @@ def _start_partitions_at_archive(folder: Path, paths) -> None:
     """Before the partitions are defined (at import): count the archive's file-name dates with the
     warehouse's and the inbox's, so archived weeks get partitions of their own in this run, as
     they will in the UI once the warehouse holds them (partitions_start.py)."""
-    import os
 
     from dagster_project import partitions_start as ps
 

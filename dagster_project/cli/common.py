@@ -103,7 +103,7 @@ def choose_engine(flag: str | None) -> str:
     """The engine of this command (flag over BACKLINKS_ENGINE over duckdb), put in the environment
     for the run. Spark needs the `spark` dependency group and Java: without either, one line and
     exit 2, before anything is written."""
-    engine = flag or os.environ.get("BACKLINKS_ENGINE") or "duckdb"
+    engine = flag or settings.engine()
     if engine not in settings.ENGINES:
         fail(f"BACKLINKS_ENGINE={engine} is not an engine: use one of {', '.join(settings.ENGINES)}")
     os.environ["BACKLINKS_ENGINE"] = engine

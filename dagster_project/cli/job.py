@@ -111,7 +111,7 @@ def _head_start(tags: dict) -> None:
     worker.start()  # first: its module imports nothing heavy, unlike the ones below
     from dagster_project.defs.automation.partitions import RANGE_END_TAG, RANGE_START_TAG
 
-    if RANGE_START_TAG in tags and RANGE_END_TAG in tags and settings.resolve().engine == "duckdb":
+    if RANGE_START_TAG in tags and RANGE_END_TAG in tags and settings.engine() == "duckdb":
         from dagster_project.defs.dbt import parse_ahead
         from dagster_project.defs.dbt.project import dbt_executable, dbt_project
 

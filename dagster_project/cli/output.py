@@ -17,6 +17,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
+from dagster_project import settings
 from dagster_project.cli import common
 from dagster_project.cli.job import RunOutcome, run_log_path
 
@@ -376,7 +377,7 @@ def report_outcome(outcome: RunOutcome, rejected_this_run: list[tuple[str, str]]
         console.print(f"  [red]✗ step[/] {escape(step)}")
     for name, reason in rejected_this_run:
         console.print(f"  [red]rejected[/] {escape(name)}: {escape(reason or '')}")
-    if not outcome.success and os.environ.get("BACKLINKS_ENGINE") == "spark":
+    if not outcome.success and settings.engine() == "spark":
         console.print("[red]The refresh was not recorded: the next refresh rebuilds what this one landed.[/]")
     elif not outcome.success:
         console.print("[red]The warehouse was not published; readers still see the previous state.[/]")

@@ -48,11 +48,8 @@ def warehouse_models(
     # (the build copy still holds the published state's audit.refreshes: publish appends to it);
     # on Spark the lake's audit against its last completed refresh, so a refresh killed before
     # that has its files rebuilt by the next one
-    if spark:
-        building, published = lake.LakeSink(paths.lake).state(), lake.published_state(paths.lake)
-    else:
-        building, published = wh.ingest_state(paths.building), wh.ingest_state(paths.warehouse)
-    changes = planning.landed_changes(published, building)
+    building = lake.LakeSink(paths.lake).state() if spark else wh.ingest_state(paths.building)
+    changes = planning.landed_changes(wh.published_state(paths.warehouse), building)
     build = planning.dbt_build(
         config.full_refresh, building.fingerprint, warehouse_fingerprint(warehouse.load_config()), changes
     )
