@@ -160,15 +160,15 @@ def test_the_build_runs_in_the_dbt_process_started_ahead(sample_refresh):
     invocations: dict[str, list[dict]] = {}
     for event in events:
         invocations.setdefault(event["info"]["invocation_id"], []).append(event)
-    commands = {
-        key: next(e["info"]["msg"] for e in lines if e["info"]["name"] == "CommandCompleted")
-        for key, lines in invocations.items()
-    }
-    (parse,) = [key for key, command in commands.items() if " parse" in command]
-    (build,) = [key for key, command in commands.items() if " build" in command]
+    # dbt.log is at info: the parse says it parsed; the build reports its nodes and statistics
+    names = {key: {e["info"]["name"] for e in lines} for key, lines in invocations.items()}
+    (parse,) = [key for key, kinds in names.items() if "ParsePerfInfoPath" in kinds]
+    (build,) = [key for key, kinds in names.items() if "LogModelResult" in kinds]
     assert {e["info"]["pid"] for e in invocations[build]} == {e["info"]["pid"] for e in invocations[parse]}
-    assert not any("parsing" in e["info"]["msg"].lower() for e in invocations[build])
-    assert any(e["info"]["name"] == "NodeFinished" for e in invocations[build])
+    assert not any("pars" in e["info"]["msg"].lower() for e in invocations[build])
+    assert "StatsLine" in names[build]
+    # info, not debug: no SQL statement was made into a log line (DBT_LOG_LEVEL_FILE=debug for them)
+    assert not any(e["info"]["level"] == "debug" for e in events)
 
 
 def test_the_sample_ledger_against_what_the_tools_see(sample_refresh):

@@ -152,8 +152,15 @@ def spark_refresh(base: Path, **env: str) -> tuple[subprocess.CompletedProcess, 
         str(base / "warehouse.duckdb"),
         "--config",
         str(SAMPLE_CONFIG),
-        # more buckets than the default 16, so the incremental run below leaves some untouched
-        env={"BACKLINKS_SPARK_BUCKETS": "64", "BACKLINKS_LAKE": "", "BACKLINKS_SPARK_DIR": "", **env},
+        # more buckets than the default 16, so the incremental run below leaves some untouched;
+        # dbt.log with every statement (its default is info), which the tests below look for
+        env={
+            "BACKLINKS_SPARK_BUCKETS": "64",
+            "BACKLINKS_LAKE": "",
+            "BACKLINKS_SPARK_DIR": "",
+            "DBT_LOG_LEVEL_FILE": "debug",
+            **env,
+        },
         timeout=1500,
     )
     return proc, time.monotonic() - started
