@@ -56,14 +56,17 @@ def generation_1(path: Path) -> None:
             "insert into intermediate.int_backlinks__changed_sources values ('a.org/', 'a.org'), ('b.org/', 'b.org')"
         )
         con.execute("insert into intermediate.int_backlinks__observations values ('a.org/', 1), ('b.org/', 1)")
+        # pages no later generation touches (a catch-up replays few of the pages)
+        con.execute("insert into intermediate.int_backlinks__observations select 'p' || range || '/', 1 from range(6)")
         con.execute("insert into intermediate.int_backlinks__snapshots values (date '2026-09-01', 2)")
         con.execute("insert into marts.summary values (2)")
         generations.record_build_window(con, "2026-09-01", "2026-09-01", True)
         wh.record_refresh(con, "fp")
 
 
-def generation_2(path: Path, full_rebuild: bool = False) -> None:
-    """What a refresh does to generation 1: a.csv re-exported (new bytes, one row), c.csv new."""
+def generation_2(path: Path, full_rebuild: bool = False, untouched_pages: int = 6) -> None:
+    """What a refresh does to generation 1: a.csv re-exported (new bytes, one row), c.csv new;
+    the build rebuilt pages b and c and all but `untouched_pages` of the others."""
     with wh.connect(path) as con:
         con.execute("delete from raw.backlinks where file_sha256 = 'f1'")
         con.execute("update audit.ingest_files set status = 'superseded' where sha256 = 'f1'")
@@ -76,6 +79,10 @@ def generation_2(path: Path, full_rebuild: bool = False) -> None:
         con.execute("delete from intermediate.int_backlinks__changed_sources")
         con.execute(
             "insert into intermediate.int_backlinks__changed_sources values ('b.org/', 'b.org'), ('c.org/', 'c.org')"
+        )
+        con.execute(
+            "insert into intermediate.int_backlinks__changed_sources select 'p' || range || '/', 'p' from range(?, 6)",
+            [untouched_pages],
         )
         con.execute("delete from intermediate.int_backlinks__observations where source_url_key in ('b.org/', 'c.org/')")
         con.execute("insert into intermediate.int_backlinks__observations values ('c.org/', 2)")
@@ -182,6 +189,38 @@ def test_a_spare_that_is_not_provably_one_generation_behind_is_not_used(tmp_path
     assert how == f"copied the published file ({reason})"
     assert differences(building, published) == {}
     assert digest(published) == before
+
+
+def test_a_build_that_rebuilt_most_pages_is_published_by_a_copy_not_replayed(tmp_path, monkeypatch):
+    """A weekly full export lists every live page: replaying them all costs more than a copy
+    (judged on warehouses of COPY_MIN_BYTES and more: here on this small one)."""
+    monkeypatch.setattr(generations, "COPY_MIN_BYTES", 0)
+    published, spare = tmp_path / "warehouse.duckdb", generations.spare_path(tmp_path / "warehouse.duckdb")
+    generation_1(published)
+    shutil.copyfile(published, spare)
+    generation_2(published, untouched_pages=4)  # pages b, c, p4, p5 of 8 (a, c, p0..p5): over a quarter
+    generations.record_published(published)
+    building, how = wh.start_build(published, SCOPES)
+    assert (
+        how
+        == "copied the published file (the last build rebuilt 4 of 8 source pages: a copy costs less than replaying them)"
+    )
+    assert differences(building, published) == {}
+
+
+@pytest.mark.parametrize("min_bytes", [0, 10**12])
+def test_a_build_that_rebuilt_a_quarter_of_the_pages_or_a_small_warehouse_is_caught_up(
+    tmp_path, monkeypatch, min_bytes
+):
+    monkeypatch.setattr(generations, "COPY_MIN_BYTES", min_bytes)
+    published, spare = tmp_path / "warehouse.duckdb", generations.spare_path(tmp_path / "warehouse.duckdb")
+    generation_1(published)
+    shutil.copyfile(published, spare)
+    generation_2(published, untouched_pages=6 if min_bytes == 0 else 0)  # 2 of 8 pages, or 8 of 8 (small)
+    generations.record_published(published)
+    building, how = wh.start_build(published, SCOPES)
+    assert how == "previous generation brought up to date"
+    assert differences(building, published) == {}
 
 
 def test_the_catch_up_is_one_transaction(two_generations, monkeypatch):
