@@ -24,6 +24,7 @@ from dagster_project import warehouse as wh
 SCOPES = {
     ("changed_sources", ""): "intermediate.int_backlinks__changed_sources",
     ("intermediate", "int_backlinks__observations"): "sources",
+    ("intermediate", "int_backlinks__link_state"): "sources",
     ("intermediate", "int_backlinks__snapshots"): "window",
 }
 
@@ -58,6 +59,11 @@ def generation_1(path: Path) -> None:
         con.execute("insert into intermediate.int_backlinks__observations values ('a.org/', 1), ('b.org/', 1)")
         # pages no later generation touches (a catch-up replays few of the pages)
         con.execute("insert into intermediate.int_backlinks__observations select 'p' || range || '/', 1 from range(6)")
+        # one link per page
+        con.execute(
+            "create table intermediate.int_backlinks__link_state as"
+            " select distinct source_url_key from intermediate.int_backlinks__observations"
+        )
         con.execute("insert into intermediate.int_backlinks__snapshots values (date '2026-09-01', 2)")
         con.execute("insert into marts.summary values (2)")
         generations.record_build_window(con, "2026-09-01", "2026-09-01", True)
@@ -86,6 +92,8 @@ def generation_2(path: Path, full_rebuild: bool = False, untouched_pages: int = 
         )
         con.execute("delete from intermediate.int_backlinks__observations where source_url_key in ('b.org/', 'c.org/')")
         con.execute("insert into intermediate.int_backlinks__observations values ('c.org/', 2)")
+        con.execute("delete from intermediate.int_backlinks__link_state where source_url_key in ('b.org/', 'c.org/')")
+        con.execute("insert into intermediate.int_backlinks__link_state values ('c.org/')")
         con.execute("insert into intermediate.int_backlinks__snapshots values (date '2026-10-01', 1)")
         con.execute("delete from marts.summary; insert into marts.summary values (2)")
         con.execute("create table test_failures.not_null_x as select 1 as failing_row")
@@ -203,7 +211,7 @@ def test_a_build_that_rebuilt_most_pages_is_published_by_a_copy_not_replayed(tmp
     building, how = wh.start_build(published, SCOPES)
     assert (
         how
-        == "copied the published file (the last build rebuilt 4 of 8 source pages: a copy costs less than replaying them)"
+        == "copied the published file (the last build rebuilt 4 source pages, of 8 links: a copy costs less than replaying them)"
     )
     assert differences(building, published) == {}
 
