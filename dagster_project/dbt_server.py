@@ -85,7 +85,7 @@ def _receive(conn: socket.socket) -> tuple[dict, list[int]]:
     return json.loads(body), fds
 
 
-# dbt's event levels, lowest first ("test" is logged as debug)
+# the event levels dbt logs as debug ("test" is sent to the logger as debug)
 _DEBUG_LEVELS = frozenset({"debug", "test"})
 
 
