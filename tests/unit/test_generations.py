@@ -101,15 +101,19 @@ def generation_2(path: Path, full_rebuild: bool = False, untouched_pages: int = 
         wh.record_refresh(con, "fp")
 
 
-@pytest.fixture
-def two_generations(tmp_path) -> Path:
+def make_two_generations(folder: Path, untouched_pages: int = 6) -> Path:
     """A published warehouse (generation 2) and its spare (generation 1), as publish leaves them."""
-    published = tmp_path / "warehouse.duckdb"
+    published = folder / "warehouse.duckdb"
     generation_1(published)
     shutil.copyfile(published, generations.spare_path(published))
-    generation_2(published)
+    generation_2(published, untouched_pages=untouched_pages)
     generations.record_published(published)
     return published
+
+
+@pytest.fixture
+def two_generations(tmp_path) -> Path:
+    return make_two_generations(tmp_path)
 
 
 def digest(path: Path) -> str:
@@ -203,11 +207,7 @@ def test_a_build_that_rebuilt_most_pages_is_published_by_a_copy_not_replayed(tmp
     """A weekly full export lists every live page: replaying them all costs more than a copy
     (judged on warehouses of COPY_MIN_BYTES and more: here on this small one)."""
     monkeypatch.setattr(generations, "COPY_MIN_BYTES", 0)
-    published, spare = tmp_path / "warehouse.duckdb", generations.spare_path(tmp_path / "warehouse.duckdb")
-    generation_1(published)
-    shutil.copyfile(published, spare)
-    generation_2(published, untouched_pages=4)  # pages b, c, p4, p5 of 8 (a, c, p0..p5): over a quarter
-    generations.record_published(published)
+    published = make_two_generations(tmp_path, untouched_pages=4)  # pages b, c, p4, p5; 8 links: over a quarter
     building, how = wh.start_build(published, SCOPES)
     assert (
         how
@@ -221,11 +221,8 @@ def test_a_build_that_rebuilt_a_quarter_of_the_pages_or_a_small_warehouse_is_cau
     tmp_path, monkeypatch, min_bytes
 ):
     monkeypatch.setattr(generations, "COPY_MIN_BYTES", min_bytes)
-    published, spare = tmp_path / "warehouse.duckdb", generations.spare_path(tmp_path / "warehouse.duckdb")
-    generation_1(published)
-    shutil.copyfile(published, spare)
-    generation_2(published, untouched_pages=6 if min_bytes == 0 else 0)  # 2 of 8 pages, or 8 of 8 (small)
-    generations.record_published(published)
+    # 2 pages of 8 links, or all 8 pages of a small warehouse
+    published = make_two_generations(tmp_path, untouched_pages=6 if min_bytes == 0 else 0)
     building, how = wh.start_build(published, SCOPES)
     assert how == "previous generation brought up to date"
     assert differences(building, published) == {}
