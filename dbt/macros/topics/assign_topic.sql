@@ -106,6 +106,8 @@
     topic_terms as (
         select
             topic,
+            -- the cluster as a small number: the hits are grouped by it (cheaper than its name)
+            dense_rank() over (order by topic) as topic_number,
             term,
             -- a whole-words hit is the term between spaces in the space-padded field
             ' ' || term || ' ' as padded_term,
@@ -141,7 +143,7 @@
     field_hits_{{ loop.index }} as (
         select
             field_values.raw_text as field_text,
-            topic_terms.topic,
+            topic_terms.topic_number,
             max(length(topic_terms.term)) as longest_hit
         {%- if field.get('match', 'words') == 'glued' %}
         from field_texts_{{ loop.index }} as field_values
@@ -150,7 +152,7 @@
         {%- else %}
         {{ _topic_word_hits_join('field_texts_' ~ loop.index) }}
         {%- endif %}
-        group by field_values.raw_text, topic_terms.topic
+        group by field_values.raw_text, topic_terms.topic_number
     ),
     {%- endfor %}
 
@@ -159,7 +161,7 @@
         {%- for field in fields %}
         select
             texts.text_row_id,
-            field_hits_{{ loop.index }}.topic,
+            field_hits_{{ loop.index }}.topic_number,
             {{ loop.index }} as field_number,
             texts.topic_weight_{{ loop.index }} as field_weight,
             field_hits_{{ loop.index }}.longest_hit
@@ -176,20 +178,20 @@
     row_hits as (
         select
             text_row_id,
-            topic,
+            topic_number,
             {%- for field in fields %}
             max(case when field_number = {{ loop.index }} then 1 else 0 end) as {{ field.name }}_hit,
             {%- endfor %}
             sum(field_weight) as row_score,
             max(longest_hit) as longest_hit
         from row_field_hits
-        group by text_row_id, topic
+        group by text_row_id, topic_number
     )
 
     select
         {{ keys_of('texts', key_columns) }},
         texts.text_rows,
-        row_hits.topic,
+        topic_names.topic,
         {%- for field in fields %}
         row_hits.{{ field.name }}_hit,
         {%- endfor %}
@@ -198,6 +200,8 @@
     from row_hits
     inner join texts
         on row_hits.text_row_id = texts.text_row_id
+    inner join (select distinct topic, topic_number from topic_terms) as topic_names
+        on row_hits.topic_number = topic_names.topic_number
 {%- endmacro %}
 
 {#- `from ... inner join topic_terms on ...` pairing the distinct values of a 'words' field

@@ -18,10 +18,6 @@ link_attributes as (
     select * from {{ changed_rows(ref('int_backlinks__link_attributes')) }}
 ),
 
-link_state as (
-    select * from {{ changed_rows(ref('int_backlinks__link_state')) }}
-),
-
 topics as (
     select * from {{ ref('stg_config__topics') }}
 ),
@@ -46,7 +42,8 @@ link_texts as (
         link_attributes.source_url_key,
         link_attributes.source_domain,
         link_attributes.page_title,
-        {{ url_path('link_state.source_url') }} as url_path,
+        -- the path of the page's identity: every spelling of the page has this path
+        {{ url_key_path('link_attributes.source_url_key') }} as url_path,
         link_attributes.vendor_topic,
         link_attributes.anchor,
         host_texts.host_text,
@@ -56,8 +53,6 @@ link_texts as (
         thresholds.topic_weight_anchor,
         thresholds.topic_weight_domain
     from link_attributes
-    inner join link_state
-        on link_attributes.link_id = link_state.link_id
     left join host_texts
         on link_attributes.source_host = host_texts.source_host
     cross join thresholds
