@@ -62,10 +62,6 @@ class SparkBuild:
 # of 32 (all 16 of 16). Each bucket is a partition every build writes: 64 cost ~35 s more than 32
 # per full build of the sample, on the suite's critical path.
 SPARK_BUCKETS = "32"
-# dbt threads on Spark (the profile's default is 2): the sample's models are small, and with two
-# at a time the JVM idles between them. A full sample refresh on 2 cores: 147 s with 2, 134-137 s
-# with 4 (also tried, not kept: Spark's adaptive execution off, 183 s; the JVM's C1-only JIT, 147 s).
-SPARK_THREADS = "4"
 
 
 def spark_dbt_build(
@@ -81,7 +77,6 @@ def spark_dbt_build(
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
         # as spark_refresh below (a bucket count is fixed at a table's first build)
         "BACKLINKS_SPARK_BUCKETS": SPARK_BUCKETS,
-        "BACKLINKS_SPARK_THREADS": SPARK_THREADS,
     }
     for name in ("BACKLINKS_DBT_MIN_DATE", "BACKLINKS_DBT_MAX_DATE"):
         env.pop(name, None)
@@ -167,7 +162,6 @@ def spark_refresh(base: Path, **env: str) -> tuple[subprocess.CompletedProcess, 
         # dbt.log with every statement (its default is info), which the tests below look for
         env={
             "BACKLINKS_SPARK_BUCKETS": SPARK_BUCKETS,
-            "BACKLINKS_SPARK_THREADS": SPARK_THREADS,
             "BACKLINKS_LAKE": "",
             "BACKLINKS_SPARK_DIR": "",
             "DBT_LOG_LEVEL_FILE": "debug",
