@@ -31,14 +31,9 @@
     end
 {%- endmacro %}
 
-{#- The path of a URL without query and fragment: 'https://x.org/a/b?q=1#f' -> '/a/b'. -#}
+{#- The path of a URL, or of its identity (macro url_identity: without an http(s) scheme and a
+    leading www.), without query and fragment: 'https://x.org/a/b?q=1#f' and 'x.org/a/b?q=1#f'
+    -> '/a/b'; 'ftp://x.org/a' and its identity (the same) -> '/a'. -#}
 {% macro url_path(expr) -%}
-    {{ regexp_replace_all(regexp_replace_all(expr, "'^[a-zA-Z][a-zA-Z0-9+.-]*://[^/?#]*'", "''"), "'[?#].*$'", "''") }}
-{%- endmacro %}
-
-{#- The same path from a URL's identity (macro url_identity: the canonical URL without an
-    http(s) scheme and a leading www.): 'x.org/a/b?q=1#f' -> '/a/b'; a URL of another scheme
-    keeps it in its identity ('ftp://x.org/a' -> '/a'). -#}
-{% macro url_key_path(expr) -%}
     {{ regexp_replace_all(regexp_replace_all(expr, "'^([a-zA-Z][a-zA-Z0-9+.-]*://)?[^/?#]*'", "''"), "'[?#].*$'", "''") }}
 {%- endmacro %}

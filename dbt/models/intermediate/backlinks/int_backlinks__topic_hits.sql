@@ -43,7 +43,7 @@ link_texts as (
         link_attributes.source_domain,
         link_attributes.page_title,
         -- the path of the page's identity: every spelling of the page has this path
-        {{ url_key_path('link_attributes.source_url_key') }} as url_path,
+        {{ url_path('link_attributes.source_url_key') }} as url_path,
         link_attributes.vendor_topic,
         link_attributes.anchor,
         host_texts.host_text,
